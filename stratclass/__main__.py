@@ -1,0 +1,3 @@
+from stratclass.cli import main
+
+main()

@@ -1,0 +1,250 @@
+"""Labelled corpora: read JSONL, CSV or folder-per-label corpora, and check them before training."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stratclass.decoding import InputError, decode_bytes
+from stratclass.errors import StratclassError
+
+TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+DEFAULT_MIN_PER_LABEL = 5
+IMBALANCE_RATIO = 3.0
+
+
+class CorpusError(StratclassError):
+    """A corpus that cannot be trained on; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+        )
+
+
+@dataclass(slots=True)
+class Example:
+    """One labelled text and where it came from (`file:line` or a file path)."""
+
+    text: str
+    label: str
+    where: str
+
+
+@dataclass
+class Corpus:
+    """Examples read from one or more paths, plus records that could not be read."""
+
+    examples: list[Example] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [e.text for e in self.examples]
+
+    @property
+    def labels(self) -> list[str]:
+        return [e.label for e in self.examples]
+
+    def sha256(self) -> str:
+        """A hash of the (label, text) pairs in order: the same corpus gives the same hash."""
+        digest = hashlib.sha256()
+        for e in self.examples:
+            digest.update(e.label.encode("utf-8") + b"\t" + e.text.encode("utf-8") + b"\n")
+        return digest.hexdigest()
+
+    def summary(self) -> dict:
+        counts = Counter(self.labels)
+        return {
+            "examples": len(self.examples),
+            "labels": dict(sorted(counts.items())),
+            "sources": self.sources,
+            "sha256": self.sha256(),
+        }
+
+
+def _jsonl_examples(path: Path, data: str, text_field: str, label_field: str, corpus: Corpus) -> None:
+    for lineno, line in enumerate(data.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            corpus.unreadable.append(f"{where}: invalid JSON ({exc.msg})")
+            continue
+        _add_row(obj, where, text_field, label_field, corpus)
+
+
+def _csv_examples(path: Path, data: str, text_field: str, label_field: str, corpus: Corpus) -> None:
+    reader = csv.DictReader(data.splitlines(keepends=True), dialect=_sniff(data))
+    missing = [f for f in (text_field, label_field) if f not in (reader.fieldnames or [])]
+    if missing:
+        corpus.unreadable.append(
+            f"{path}: no column {', '.join(repr(m) for m in missing)} "
+            f"(columns: {', '.join(reader.fieldnames or [])}); use --text-field/--label-field"
+        )
+        return
+    for rowno, row in enumerate(reader, 2):
+        _add_row(row, f"{path}:{rowno}", text_field, label_field, corpus)
+
+
+def _sniff(data: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(data[:65536], delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def _add_row(obj: object, where: str, text_field: str, label_field: str, corpus: Corpus) -> None:
+    if not isinstance(obj, dict):
+        corpus.unreadable.append(f"{where}: not a JSON object")
+        return
+    text, label = obj.get(text_field), obj.get(label_field)
+    if not isinstance(text, str):
+        corpus.unreadable.append(f"{where}: field {text_field!r} is missing or not a string")
+        return
+    if label is None or (isinstance(label, str) and not label.strip()) or isinstance(label, (dict, list)):
+        corpus.unreadable.append(f"{where}: field {label_field!r} is missing or empty")
+        return
+    corpus.examples.append(Example(text=text, label=str(label).strip(), where=where))
+
+
+def _read_text(path: Path) -> str:
+    return decode_bytes(path.read_bytes(), str(path))
+
+
+def _label_folders(folder: Path) -> list[Path]:
+    return sorted(
+        d for d in folder.iterdir() if d.is_dir() and any(f.suffix in TEXT_SUFFIXES for f in d.rglob("*"))
+    )
+
+
+def read_corpus(paths: Sequence[str | Path], text_field: str = "text", label_field: str = "label") -> Corpus:
+    """Read labelled examples from JSONL/CSV files, folders of those, or folders with a sub-folder per label.
+
+    Records that cannot be read are listed in `Corpus.unreadable` rather than dropped silently.
+    """
+    corpus = Corpus()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            corpus.unreadable.append(f"{path}: no such file or folder")
+            continue
+        corpus.sources.append(str(path))
+        if path.is_dir():
+            label_dirs = _label_folders(path)
+            tables = sorted(p for p in path.rglob("*") if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
+            if label_dirs and not tables:
+                for label_dir in label_dirs:
+                    for file in sorted(label_dir.rglob("*")):
+                        if file.is_file() and file.suffix in TEXT_SUFFIXES:
+                            try:
+                                corpus.examples.append(Example(_read_text(file), label_dir.name, str(file)))
+                            except (OSError, InputError) as exc:
+                                corpus.unreadable.append(f"{file}: {exc}")
+                continue
+            if not tables:
+                corpus.unreadable.append(f"{path}: no .jsonl/.csv files and no sub-folders of .txt files")
+            files = tables
+        else:
+            files = [path]
+        for file in files:
+            kind = TABLE_SUFFIXES.get(file.suffix.lower())
+            if kind is None:
+                corpus.unreadable.append(f"{file}: not a corpus file (expected .jsonl, .ndjson or .csv)")
+                continue
+            try:
+                data = _read_text(file)
+            except (OSError, InputError) as exc:
+                corpus.unreadable.append(f"{file}: {exc}")
+                continue
+            reader = _jsonl_examples if kind == "jsonl" else _csv_examples
+            reader(file, data, text_field, label_field, corpus)
+    return corpus
+
+
+def normalise_for_duplicates(text: str) -> str:
+    """Case- and whitespace-insensitive form used to find exact duplicates."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@dataclass
+class CorpusReport:
+    """What `validate_corpus` found: errors stop training, warnings do not."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    label_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _examples_list(items: Iterable[str], limit: int = 3) -> str:
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def validate_corpus(corpus: Corpus, min_per_label: int = DEFAULT_MIN_PER_LABEL) -> CorpusReport:
+    """Check a corpus before training: like `spacy debug data`, say what is wrong and what to do."""
+    report = CorpusReport()
+    if corpus.unreadable:
+        report.errors.append(
+            f"{len(corpus.unreadable)} record(s) could not be read: {_examples_list(corpus.unreadable)}"
+        )
+    empty = [e.where for e in corpus.examples if not e.text.strip()]
+    if empty:
+        report.errors.append(
+            f"{len(empty)} example(s) have no text: {_examples_list(empty)}; remove or fill them"
+        )
+    usable = [e for e in corpus.examples if e.text.strip()]
+    if not usable:
+        report.errors.append("the corpus has no text to train on")
+        return report
+    counts = Counter(e.label for e in usable)
+    report.label_counts = dict(sorted(counts.items()))
+    if len(counts) < 2:
+        report.errors.append(
+            f"only one label ({next(iter(counts))!r}): a classifier needs examples of at least two labels"
+        )
+    small = {label: n for label, n in counts.items() if n < min_per_label}
+    for label, n in sorted(small.items()):
+        report.errors.append(
+            f"label {label!r} has {n} example(s), fewer than {min_per_label}: add examples or drop the label"
+        )
+    by_text: dict[str, list[Example]] = defaultdict(list)
+    for e in usable:
+        by_text[normalise_for_duplicates(e.text)].append(e)
+    conflicts = [group for group in by_text.values() if len({e.label for e in group}) > 1]
+    for group in conflicts[:10]:
+        where = ", ".join(f"{e.where} ({e.label})" for e in group[:4])
+        report.errors.append(f"the same text has conflicting labels: {where}; keep one label")
+    if len(conflicts) > 10:
+        report.errors.append(f"... and {len(conflicts) - 10} more texts with conflicting labels")
+    repeats = [group for group in by_text.values() if len(group) > 1 and len({e.label for e in group}) == 1]
+    if repeats:
+        extra = sum(len(g) - 1 for g in repeats)
+        report.warnings.append(
+            f"{extra} duplicate example(s) with the same label, "
+            f"e.g. {_examples_list(g[1].where for g in repeats)}; they count twice in training"
+        )
+    if len(counts) >= 2:
+        most, least = max(counts.values()), min(counts.values())
+        if least and most / least > IMBALANCE_RATIO:
+            report.warnings.append(
+                f"labels are imbalanced ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))}); "
+                f"class weights compensate, but more examples of the rare labels would help"
+            )
+    return report

@@ -1,0 +1,70 @@
+"""Evaluate a model on a labelled corpus: accuracy, macro-F1, per-label scores, confusion matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stratclass.bundle import ModelBundle, load_model
+from stratclass.corpus import Corpus, CorpusError, Example
+from stratclass.nlp import build_pipeline, parse_texts
+
+
+def evaluate(
+    corpus: Corpus | Sequence[Example],
+    model: ModelBundle | str | Path | None = None,
+    *,
+    spacy_model: str | None = None,
+) -> dict[str, Any]:
+    """Score `model` (default: the shipped one) on `corpus`; returns a JSON-ready dict of metrics."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    corpus = corpus if isinstance(corpus, Corpus) else Corpus(examples=list(corpus))
+    bundle = model if isinstance(model, ModelBundle) else load_model(model)
+    problems = list(corpus.unreadable)
+    examples = [e for e in corpus.examples if e.text.strip()]
+    if not examples:
+        problems.append("the evaluation corpus has no labelled text")
+    unknown = sorted({e.label for e in examples} - set(bundle.labels))
+    if unknown:
+        problems.append(
+            f"labels {unknown} are not known to model {bundle.model_id} (it has {bundle.labels}); "
+            f"use --label-field or evaluate with a model trained on these labels"
+        )
+    if problems:
+        raise CorpusError(problems)
+    nlp = build_pipeline(spacy_model or bundle.spacy_pipeline)
+    texts = [p.feature_text for p in parse_texts(nlp, (e.text for e in examples))]
+    probabilities = bundle.pipeline.predict_proba(texts)
+    labels = bundle.labels
+    predicted = [labels[i] for i in probabilities.argmax(axis=1)]
+    gold = [e.label for e in examples]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, predicted, labels=labels, zero_division=0
+    )
+    truth = np.array([[1.0 if g == lab else 0.0 for lab in labels] for g in gold])
+    return {
+        "model": bundle.model_id,
+        "examples": len(examples),
+        "accuracy": round(float(accuracy_score(gold, predicted)), 4),
+        "macro_f1": round(
+            float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)), 4
+        ),
+        "brier": round(float(np.mean(np.sum((probabilities - truth) ** 2, axis=1))), 4),
+        "per_label": {
+            lab: {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(f), 4),
+                "support": int(s),
+            }
+            for lab, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        },
+        "confusion_matrix": {
+            "labels": labels,
+            "rows_gold_columns_predicted": confusion_matrix(gold, predicted, labels=labels).tolist(),
+        },
+    }

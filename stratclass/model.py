@@ -1,0 +1,53 @@
+"""The scikit-learn Pipeline: lemma features into a linear classifier with probabilities."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from stratclass.features import FeatureConfig, build_features
+
+
+@dataclass
+class ClassifierConfig:
+    """The linear classifier's settings."""
+
+    C: float = 10.0
+    class_weight: str | None = "balanced"
+    max_iter: int = 2000
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def build_pipeline(
+    features: FeatureConfig | None = None, classifier: ClassifierConfig | None = None, seed: int = 0
+) -> Pipeline:
+    """An unfitted Pipeline(features -> LogisticRegression)."""
+    classifier = classifier or ClassifierConfig()
+    return Pipeline(
+        [
+            ("features", build_features(features)),
+            (
+                "classifier",
+                LogisticRegression(
+                    C=classifier.C,
+                    class_weight=classifier.class_weight,
+                    max_iter=classifier.max_iter,
+                    random_state=seed,
+                ),
+            ),
+        ]
+    )
+
+
+def class_weights(pipeline: Pipeline) -> np.ndarray:
+    """Per-label weight rows (labels x features), also for a binary model's single row."""
+    coef = pipeline.named_steps["classifier"].coef_
+    if coef.shape[0] == 1:  # binary: the row pushes toward classes_[1]
+        return np.vstack([-coef[0], coef[0]]) / 2.0
+    return coef

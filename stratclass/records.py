@@ -1,0 +1,100 @@
+"""The data that flows through stratclass: input records in, results out (schema in DESIGN.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class ErrorInfo:
+    """Why a record could not be processed."""
+
+    type: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"type": self.type, "message": self.message}
+
+
+@dataclass(slots=True)
+class Record:
+    """One input text. A record that could not even be read carries an `error` instead of text."""
+
+    id: str
+    text: str
+    source: str | None = None
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    error: ErrorInfo | None = None
+
+
+@dataclass(slots=True)
+class KeyPhrase:
+    """A phrase the text is about, with the label its model weights push toward (None: neutral)."""
+
+    text: str
+    score: float
+    supports: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "score": round(self.score, 4),
+            "supports": self.supports,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome for one record: a label with scores and key phrases, or an error."""
+
+    id: str
+    source: str | None
+    label: str | None
+    confidence: float | None
+    scores: dict[str, float]
+    key_phrases: list[KeyPhrase]
+    model: str | None
+    error: ErrorInfo | None = None
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def failed(cls, record: Record, error: ErrorInfo, model: str | None = None) -> Result:
+        """An error result that keeps the record's id, source and metadata."""
+        return cls(
+            id=record.id,
+            source=record.source,
+            label=None,
+            confidence=None,
+            scores={},
+            key_phrases=[],
+            model=model,
+            error=error,
+            title=record.title,
+            meta=dict(record.meta),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as the JSON object of DESIGN.md; record metadata (feed fields) follows it."""
+        out: dict[str, Any] = {"id": self.id, "source": self.source}
+        if self.title is not None:
+            out["title"] = self.title
+        out.update(
+            {
+                "label": self.label,
+                "confidence": None if self.confidence is None else round(self.confidence, 4),
+                "scores": {k: round(v, 4) for k, v in self.scores.items()},
+                "key_phrases": [p.to_dict() for p in self.key_phrases],
+                "model": self.model,
+                "error": None if self.error is None else self.error.to_dict(),
+            }
+        )
+        for key, value in self.meta.items():
+            out.setdefault(key, value)
+        return out

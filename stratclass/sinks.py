@@ -1,0 +1,150 @@
+"""Writers for results: a table for people, JSONL and CSV for programs; files are written atomically."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Protocol
+
+import click
+
+from stratclass.records import Result
+
+OUTPUT_FORMATS = ("table", "jsonl", "csv")
+LABEL_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
+
+
+class ResultSink(Protocol):
+    def write(self, result: Result) -> None: ...
+    def close(self) -> None: ...
+
+
+class JsonlSink:
+    """One JSON object per line, flushed per record so a reader never sees half a line."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, result: Result) -> None:
+        self.stream.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+def flatten_result(result: Result, labels: list[str], phrases_sep: str = "; ") -> dict[str, object]:
+    """A CSV row: one `score_<label>` column per label, key phrases joined, error split in two."""
+    row: dict[str, object] = {
+        "id": result.id,
+        "source": result.source,
+        "title": result.title or "",
+        "label": result.label or "",
+        "confidence": "" if result.confidence is None else round(result.confidence, 4),
+    }
+    for label in labels:
+        score = result.scores.get(label)
+        row[f"score_{label}"] = "" if score is None else round(score, 4)
+    row["key_phrases"] = phrases_sep.join(p.text for p in result.key_phrases)
+    row["model"] = result.model or ""
+    row["error_type"] = result.error.type if result.error else ""
+    row["error_message"] = result.error.message if result.error else ""
+    for key, value in result.meta.items():
+        if key not in row:
+            row[key] = (
+                value if isinstance(value, (str, int, float)) else json.dumps(value, ensure_ascii=False)
+            )
+    return row
+
+
+class CsvSink:
+    """CSV with a header fixed by the model's labels (plus any record metadata of the first result)."""
+
+    def __init__(self, stream: IO[str], labels: list[str]) -> None:
+        self.stream = stream
+        self.labels = labels
+        self.writer: csv.DictWriter | None = None
+
+    def write(self, result: Result) -> None:
+        row = flatten_result(result, self.labels)
+        if self.writer is None:
+            self.writer = csv.DictWriter(self.stream, fieldnames=list(row), extrasaction="ignore")
+            self.writer.writeheader()
+        self.writer.writerow(row)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.writer is None:
+            fields = flatten_result(Result("", None, None, None, {}, [], None), self.labels)
+            csv.DictWriter(self.stream, fieldnames=list(fields)).writeheader()
+        self.stream.flush()
+
+
+class TableSink:
+    """A human-readable line per result, coloured on a terminal."""
+
+    def __init__(self, stream: IO[str], labels: list[str], colour: bool) -> None:
+        self.stream = stream
+        self.colours = {label: LABEL_COLOURS[i % len(LABEL_COLOURS)] for i, label in enumerate(labels)}
+        self.colour = colour
+        self.header_done = False
+
+    def write(self, result: Result) -> None:
+        if not self.header_done:
+            click.echo(
+                f"{'LABEL':<16} {'CONF':>5}  {'ID':<32} KEY PHRASES", file=self.stream, color=self.colour
+            )
+            self.header_done = True
+        ident = result.id if len(result.id) <= 32 else "…" + result.id[-31:]
+        if result.error:
+            label = click.style(f"{'error':<16}", fg="red", bold=True)
+            line = f"{label} {'':>5}  {ident:<32} {result.error.message}"
+        else:
+            label = click.style(
+                f"{result.label:<16}", fg=self.colours.get(result.label or "", "white"), bold=True
+            )
+            phrases = ", ".join(p.text for p in result.key_phrases[:5])
+            line = f"{label} {result.confidence:>5.2f}  {ident:<32} {phrases}"
+        click.echo(line, file=self.stream, color=self.colour)
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+@contextmanager
+def atomic_text_file(path: str | Path) -> Iterator[IO[str]]:
+    """Open a temporary file beside `path`; on success it replaces `path`, on failure it is removed."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def format_for_output(output: str | None, is_tty: bool) -> str:
+    """Default format: from the output file's extension, else table on a terminal, else JSONL."""
+    if output and output != "-":
+        return "csv" if Path(output).suffix.lower() == ".csv" else "jsonl"
+    return "table" if is_tty else "jsonl"
+
+
+def make_sink(fmt: str, stream: IO[str], labels: list[str], colour: bool = False) -> ResultSink:
+    if fmt == "jsonl":
+        return JsonlSink(stream)
+    if fmt == "csv":
+        return CsvSink(stream, labels)
+    if fmt == "table":
+        return TableSink(stream, labels, colour)
+    raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")

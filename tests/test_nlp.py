@@ -1,0 +1,62 @@
+"""The spaCy layer: default pipeline, lemmas, candidates, sentences, long texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from stratclass.nlp import PipelineError, build_pipeline, parse_text, parse_texts, split_for_parsing
+
+
+def test_default_pipeline_is_blank_english_with_lookup_lemmatizer_and_sentencizer(nlp):
+    assert nlp.lang == "en"
+    assert nlp.pipe_names == ["lemmatizer", "sentencizer"]
+    assert nlp.get_pipe("lemmatizer").mode == "lookup"
+
+
+def test_lemmas_are_lowercased_lookups_also_for_capitalised_words(nlp):
+    parsed = parse_text(nlp, "Families love Apps. Developers ran 12 builds at https://example.com")
+    assert parsed.lemmas == ["family", "love", "app", "developer", "run", "_num_", "build", "at", "_url_"]
+
+
+def test_candidates_are_content_spans_with_exact_offsets(nlp):
+    text = "We sell a usage-based API to developers, and the self-serve dashboard costs $5."
+    parsed = parse_text(nlp, text)
+    for candidate in parsed.candidates:
+        assert text[candidate.start : candidate.end] == candidate.text
+        assert candidate.text.split()[0].lower() not in {"we", "a", "to", "and", "the"}
+    assert "usage-based API" in [c.text for c in parsed.candidates]
+
+
+def test_sentences_cover_the_text(nlp):
+    parsed = parse_text(nlp, "First sentence here. Second one follows! Third?")
+    assert len(parsed.sentences) == 3
+    assert parsed.sentences[0][0] == 0
+
+
+def test_text_longer_than_max_length_is_parsed_in_pieces(nlp):
+    unit = "Cloud platform for developers and teams. "
+    text = unit * (nlp.max_length // len(unit) + 500)
+    assert len(text) > nlp.max_length
+    parsed = parse_text(nlp, text)
+    assert parsed.n_words == 6 * (nlp.max_length // len(unit) + 500)
+    last = parsed.candidates[-1]
+    assert text[last.start : last.end] == last.text
+    assert parsed.sentences[-1][1] <= len(text)
+
+
+def test_split_for_parsing_prefers_paragraph_breaks():
+    text = ("a" * 60 + "\n\n") * 4
+    parts = split_for_parsing(text, limit=100)
+    assert "".join(piece for _, piece in parts) == text
+    assert all(len(piece) <= 100 for _, piece in parts)
+    assert all(piece.endswith("\n\n") for _, piece in parts[:-1])
+
+
+def test_empty_text_parses_to_nothing(nlp):
+    parsed = next(parse_texts(nlp, [""]))
+    assert parsed.lemmas == [] and parsed.candidates == []
+
+
+def test_unknown_spacy_model_is_a_clear_error():
+    with pytest.raises(PipelineError, match="cannot load spaCy pipeline 'no_such_pipeline_xyz'"):
+        build_pipeline("no_such_pipeline_xyz")
