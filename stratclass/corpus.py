@@ -18,6 +18,10 @@ TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 DEFAULT_MIN_PER_LABEL = 5
 IMBALANCE_RATIO = 3.0
+# Near-duplicates: two texts of at least SHINGLE_WORDS words whose sets of word 4-grams overlap with
+# Jaccard similarity >= NEAR_DUPLICATE_JACCARD (shorter texts are only compared for exact equality).
+SHINGLE_WORDS = 4
+NEAR_DUPLICATE_JACCARD = 0.6
 
 
 class CorpusError(StratclassError):
@@ -178,6 +182,41 @@ def normalise_for_duplicates(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def near_duplicates(
+    texts: Sequence[str], threshold: float = NEAR_DUPLICATE_JACCARD
+) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity) of texts whose word 4-gram sets have Jaccard similarity >= threshold.
+
+    An inverted index over shingles keeps this near-linear: only texts sharing a shingle are compared.
+    Exact duplicates (after case/whitespace folding) are reported by `validate_corpus` separately.
+    """
+    sets = [_shingles(t) for t in texts]
+    folded = [normalise_for_duplicates(t) for t in texts]
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, shingles in enumerate(sets):
+        for shingle in shingles:
+            index[shingle].append(i)
+    pairs = []
+    for i, shingles in enumerate(sets):
+        if not shingles:
+            continue
+        shared: Counter[int] = Counter()
+        for shingle in shingles:
+            for j in index[shingle]:
+                if j > i:
+                    shared[j] += 1
+        for j, overlap in shared.items():
+            similarity = overlap / (len(shingles) + len(sets[j]) - overlap)
+            if similarity >= threshold and folded[i] != folded[j]:
+                pairs.append((i, j, round(similarity, 3)))
+    return pairs
+
+
 @dataclass
 class CorpusReport:
     """What `validate_corpus` found: errors stop training, warnings do not."""
@@ -239,6 +278,13 @@ def validate_corpus(corpus: Corpus, min_per_label: int = DEFAULT_MIN_PER_LABEL) 
         report.warnings.append(
             f"{extra} duplicate example(s) with the same label, "
             f"e.g. {_examples_list(g[1].where for g in repeats)}; they count twice in training"
+        )
+    near = near_duplicates([e.text for e in usable])
+    if near:
+        shown = [f"{usable[i].where} ~ {usable[j].where} ({sim:.2f})" for i, j, sim in near]
+        report.warnings.append(
+            f"{len(near)} near-duplicate pair(s) (word 4-gram Jaccard >= {NEAR_DUPLICATE_JACCARD}): "
+            f"{_examples_list(shown)}; near-copies inflate cross-validation scores"
         )
     if len(counts) >= 2:
         most, least = max(counts.values()), min(counts.values())

@@ -105,3 +105,36 @@ def test_corpus_hash_depends_on_content_only(tmp_path):
     one = read_corpus([_write_jsonl(tmp_path / "1.jsonl", rows)])
     two = read_corpus([_write_jsonl(tmp_path / "2.jsonl", rows)])
     assert one.sha256() == two.sha256()
+
+
+def test_near_duplicates_are_found_and_distinct_texts_are_not():
+    from stratclass.corpus import near_duplicates
+
+    texts = [
+        "Boltmesh provides payment APIs and SDKs so marketplaces can pay out sellers in 30 countries.",
+        "Boltmesh provides payment APIs and SDKs so marketplaces can pay out sellers in 31 countries!",
+        "A meditation app with bedtime stories that helps people fall asleep faster.",
+        "short one",
+    ]
+    assert [(i, j) for i, j, _ in near_duplicates(texts)] == [(0, 1)]
+
+
+def test_near_duplicates_are_a_warning_naming_both_records():
+    corpus = _examples({"a": 5, "b": 5})
+    corpus.examples += [
+        Example(
+            "Our observability platform traces every slow request across your services, groups errors by "
+            "release and pages the on-call engineer before customers notice anything.",
+            "a",
+            "f:1",
+        ),
+        Example(
+            "Our observability platform traces every slow request across your services, groups errors by "
+            "release and pages the on-call engineer before users notice anything.",
+            "a",
+            "f:2",
+        ),
+    ]
+    report = validate_corpus(corpus)
+    assert report.ok
+    assert any("near-duplicate" in w and "f:1 ~ f:2" in w for w in report.warnings)
