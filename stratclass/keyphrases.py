@@ -1,24 +1,40 @@
-"""Key phrases: score the parse's candidate spans and tag each with the label it supports.
+"""Key phrases: rank the parse's noun-phrase candidates and tag each with the label it supports.
 
-Scoring combines statistics of the phrase in the text (frequency, first position, length) with how
-rare its words are in the training corpus (the fitted word vectorizer's IDF). `supports` comes from
-the classifier's weights on the phrase's own features.
+A phrase scores by the words in it: each word counts by how informative it is (rare in general English,
+from spacy-lookups-data's word probabilities, and rare in the training corpus) and how often the text uses
+it; the phrase's own frequency and how early it first appears add to that. Near-duplicates ("API",
+"APIs", "API access") are merged, keeping the best-ranked form once. `supports` comes from the
+classifier's weights on the phrase's own features.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from stratclass.bundle import ModelBundle
+from stratclass.lexicon import EnglishLexicon, english_lexicon
 from stratclass.model import class_weights
 from stratclass.nlp import ParsedText
 from stratclass.records import KeyPhrase
 
 # A phrase whose features favour one label by less than this (in decision-function units) is neutral.
 NEUTRAL_MARGIN = 0.15
+
+
+@dataclass(frozen=True)
+class PhraseScoring:
+    """The constants of the ranking (chosen on the key-phrase dev set; see docs/EVALUATION.md)."""
+
+    common_logprob: float = -6.0  # words at least this common carry almost no information
+    corpus_weight: float = 0.3  # share of training-corpus rarity in a word's informativeness
+    length_exponent: float = 0.6  # phrase score = sum of word scores / n_words ** (1 - exponent)
+    position_weight: float = 1.0  # how much an early first occurrence helps
+    phrase_frequency_weight: float = 0.5
+    word_frequency_power: float = 0.5  # a word used n times in the text counts n ** power
 
 
 @dataclass(slots=True)
@@ -30,75 +46,110 @@ class _Scored:
     score: float
 
 
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
 class KeyPhraseExtractor:
-    """Ranks a ParsedText's candidates with statistics from a fitted model bundle."""
+    """Ranks a ParsedText's candidates; with a model bundle it also uses corpus rarity and `supports`."""
 
-    def __init__(self, bundle: ModelBundle) -> None:
-        features = bundle.pipeline.named_steps["features"]
-        words = dict(features.transformer_list)["words"]
-        self._features = features
-        self._vocabulary = words.vocabulary_
-        self._idf = words.idf_
-        self._max_idf = float(self._idf.max()) if len(self._idf) else 1.0
-        self._weights = class_weights(bundle.pipeline)
-        self._labels = bundle.labels
+    def __init__(
+        self,
+        bundle: ModelBundle | None = None,
+        *,
+        scoring: PhraseScoring | None = None,
+        lexicon: EnglishLexicon | None = None,
+    ) -> None:
+        self.scoring = scoring or PhraseScoring()
+        self._lexicon = lexicon or english_lexicon()
+        self._labels = bundle.labels if bundle is not None else []
+        self._features = None
+        self._vocabulary: dict[str, int] = {}
+        self._idf = np.zeros(0)
+        if bundle is not None:
+            features = bundle.pipeline.named_steps["features"]
+            words = dict(features.transformer_list)["words"]
+            self._features = features
+            self._vocabulary = words.vocabulary_
+            self._idf = words.idf_
+            self._weights = class_weights(bundle.pipeline)
+        self._idf_min = float(self._idf.min()) if len(self._idf) else 0.0
+        self._idf_span = float(self._idf.max() - self._idf_min) if len(self._idf) else 1.0
+        self._info_cache: dict[tuple[str, str], float] = {}
 
-    def _rarity(self, key: str) -> float:
-        idfs = [
-            self._idf[i] if (i := self._vocabulary.get(word)) is not None else self._max_idf
-            for word in key.split()
-        ]
-        return float(sum(idfs) / len(idfs))
+    def _informativeness(self, word: str, lemma: str) -> float:
+        cached = self._info_cache.get((word, lemma))
+        if cached is not None:
+            return cached
+        s = self.scoring
+        general = max(0.3, s.common_logprob - self._lexicon.logprob(word))  # 0.3 .. ~13.5
+        if self._features is not None and s.corpus_weight:
+            column = self._vocabulary.get(lemma)
+            corpus = 1.0 if column is None else (self._idf[column] - self._idf_min) / (self._idf_span or 1.0)
+            general = (1 - s.corpus_weight) * general + s.corpus_weight * corpus * 13.5
+        self._info_cache[(word, lemma)] = general
+        return general
 
-    def _rank(self, parsed: ParsedText, top_n: int) -> list[_Scored]:
+    def rank(self, parsed: ParsedText, top_n: int) -> list[_Scored]:
+        """The best `top_n` phrases of one text, near-duplicates merged."""
+        if top_n <= 0 or not parsed.candidates:
+            return []
+        s = self.scoring
+        word_counts: Counter[str] = Counter()
         groups: dict[str, list] = {}
         for candidate in parsed.candidates:
+            word_counts.update(candidate.key.split())
             groups.setdefault(candidate.key, []).append(candidate)
         n_words = max(parsed.n_words, 1)
         scored = []
         for key, found in groups.items():
             first = found[0]
-            position = first.position / n_words
-            raw = (
-                (1.0 + math.log(len(found)))
-                * self._rarity(key)
-                * (1.0 + 0.3 * (min(first.n_words, 3) - 1))
-                / math.log2(2.0 + 4.0 * position)
+            lemmas = key.split()
+            words = first.words or tuple(lemmas)
+            total = sum(
+                self._informativeness(word, lemma) * word_counts[lemma] ** s.word_frequency_power
+                for word, lemma in zip(words, lemmas, strict=False)
             )
+            raw = total / len(lemmas) ** (1.0 - s.length_exponent)
+            raw *= 1.0 + s.phrase_frequency_weight * math.log(len(found))
+            raw /= 1.0 + s.position_weight * (first.position / n_words)
             scored.append(_Scored(key, first.text, first.start, first.end, raw))
-        scored.sort(key=lambda s: (-s.score, s.start))
+        scored.sort(key=lambda item: (-item.score, item.start))
         chosen: list[_Scored] = []
+        chosen_words: list[tuple[str, ...]] = []
         for item in scored:
-            padded = f" {item.key} "
-            if any(padded in f" {c.key} " or f" {c.key} " in padded for c in chosen):
+            words = tuple(item.key.split())
+            if any(_contains(other, words) or _contains(words, other) for other in chosen_words):
                 continue
             chosen.append(item)
+            chosen_words.append(words)
             if len(chosen) == top_n:
                 break
         return chosen
 
+    def _supports(self, keys: list[str]) -> list[str | None]:
+        if self._features is None or not keys:
+            return [None] * len(keys)
+        contributions = np.asarray(self._features.transform(keys) @ self._weights.T)
+        ordered = np.sort(contributions, axis=1)
+        margins = ordered[:, -1] - ordered[:, -2]
+        best = contributions.argmax(axis=1)
+        return [self._labels[b] if m >= NEUTRAL_MARGIN else None for b, m in zip(best, margins, strict=True)]
+
     def extract(self, parsed: list[ParsedText], top_n: int = 10) -> list[list[KeyPhrase]]:
-        """Top `top_n` key phrases for each parsed text, in one vectorised `supports` pass."""
-        if top_n <= 0:
-            return [[] for _ in parsed]
-        ranked = [self._rank(p, top_n) for p in parsed]
-        keys = [s.key for chosen in ranked for s in chosen]
-        supports: list[str | None] = []
-        if keys:
-            contributions = np.asarray(self._features.transform(keys) @ self._weights.T)
-            order = np.sort(contributions, axis=1)
-            margins = order[:, -1] - order[:, -2]
-            best = contributions.argmax(axis=1)
-            supports = [
-                self._labels[b] if m >= NEUTRAL_MARGIN else None for b, m in zip(best, margins, strict=True)
-            ]
+        """Top `top_n` key phrases for each parsed text, with one vectorised `supports` pass."""
+        ranked = [self.rank(p, top_n) for p in parsed]
+        supports = self._supports([item.key for chosen in ranked for item in chosen])
         out: list[list[KeyPhrase]] = []
         i = 0
         for chosen in ranked:
             top = chosen[0].score if chosen else 1.0
             phrases = []
-            for s in chosen:
-                phrases.append(KeyPhrase(s.text, s.score / top, supports[i], s.start, s.end))
+            for item in chosen:
+                phrases.append(
+                    KeyPhrase(item.text, float(item.score / top), supports[i], item.start, item.end)
+                )
                 i += 1
             out.append(phrases)
         return out

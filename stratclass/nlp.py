@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from stratclass.errors import StratclassError
+from stratclass.lexicon import ADJECTIVE, ADVERB, NOUN, VERB, EnglishLexicon, english_lexicon
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -41,6 +42,7 @@ class Candidate:
     end: int
     position: int  # index of its first word among the text's words
     n_words: int
+    words: tuple[str, ...] = ()  # lower-case surface words, for general-English statistics
 
 
 @dataclass(slots=True)
@@ -130,61 +132,111 @@ def split_for_parsing(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, st
 
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
+_SPECIAL = {URL_TOKEN, EMAIL_TOKEN, NUMBER_TOKEN}
+_HYPHEN, _PARTICIPLE, _COMPOUND = "-", "P", "C"
 
 
-def _read_doc(doc: Doc, offset: int, table: dict | None, out: ParsedText) -> None:
+# Plurals the lemma table misses are folded only for rare words (jargon, acronyms), never for "news".
+_RARE_LOGPROB = -14.0
+
+
+def _fold_plural(word: str, lexicon: EnglishLexicon) -> str:
+    """'apis' -> 'api', 'sdks' -> 'sdk' for rare words the lemma table does not know."""
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "sis", "xis", "itis"))
+        and word[-2].isalpha()
+        and lexicon.logprob(word) < _RARE_LOGPROB
+        and lexicon.word_class(word[:-1]) in (NOUN, None)
+    ):
+        return word[:-1]
+    return word
+
+
+def _lemma_of(token, table: dict | None, lexicon: EnglishLexicon) -> str:
+    if token.like_url:
+        return URL_TOKEN
+    if token.like_email:
+        return EMAIL_TOKEN
+    if token.like_num:
+        return NUMBER_TOKEN
+    lemma = token.lemma_
+    lower = token.lower_
+    if token.is_upper and len(lower) > 1:
+        return _fold_plural(lower, lexicon)  # acronyms: the lookup table maps "AI" to "have"
+    if not lemma or lemma == token.text:
+        lemma = table.get(lower, lower) if table is not None else lower
+        if lemma == lower:
+            lemma = _fold_plural(lower, lexicon)
+    return lemma.lower()
+
+
+def _word_class(token, lemma: str, lexicon: EnglishLexicon) -> str:
+    """N/J/V/R from the lexicon; unknown words and capitalised words inside a sentence count as names."""
+    word_class = lexicon.word_class(token.lower_) or lexicon.word_class(lemma)
+    if word_class is None or (token.is_upper and len(token.text) > 1):
+        return NOUN
+    if word_class != NOUN and token.text[:1].isupper() and not token.is_sent_start:
+        return NOUN
+    return word_class
+
+
+def _read_doc(doc: Doc, offset: int, table: dict | None, lexicon: EnglishLexicon, out: ParsedText) -> None:
     """Append the words, candidates and sentences of `doc` (a piece starting at `offset`) to `out`."""
     lemmas = out.lemmas
     use_chunks = doc.has_annotation("DEP")
-    run: list = []  # tokens of the current candidate run (blank pipeline)
-
-    positions: dict[int, int] = {}  # token index -> index of the word in the whole text
+    run: list[tuple] = []  # (token, lemma, class, word position) of the current candidate run
+    positions: dict[int, int] = {}
     lemma_of: dict[int, str] = {}
 
     def close_run() -> None:
         if run:
-            _add_run_candidates(run, offset, lemma_of, positions, out)
+            _emit_candidates(run, offset, out)
             run.clear()
 
+    joining = False
     for token in doc:
-        if token.is_space or token.is_punct or not _WORDLIKE.search(token.text):
-            if not (token.text == "-" and run and not token.whitespace_ and not run[-1].whitespace_):
+        text = token.text
+        if token.is_space or token.is_punct or not _WORDLIKE.search(text):
+            # A hyphen inside a word ("self-tuning") keeps the run going; other punctuation ends it.
+            joining = text == "-" and bool(run) and not token.whitespace_ and not run[-1][0].whitespace_
+            if joining and not use_chunks:
+                run.append((token, "-", _HYPHEN, -1))
+            else:
                 close_run()
-            elif not use_chunks:
-                run.append(token)
             continue
-        if token.like_url:
-            lemma = URL_TOKEN
-        elif token.like_email:
-            lemma = EMAIL_TOKEN
-        elif token.like_num:
-            lemma = NUMBER_TOKEN
-        else:
-            lemma = token.lemma_
-            if not lemma or lemma == token.text:
-                lower = token.lower_
-                lemma = table.get(lower, lower) if table is not None else lower
-            lemma = lemma.lower()
+        lemma = _lemma_of(token, table, lexicon)
         positions[token.i] = len(lemmas)
         lemma_of[token.i] = lemma
         lemmas.append(lemma)
         if use_chunks:
             continue
-        if token.is_sent_start and run:
+        if token.is_sent_start:
             close_run()
-        if token.is_stop or lemma in (URL_TOKEN, EMAIL_TOKEN, NUMBER_TOKEN):
+        if token.is_stop or lemma in _SPECIAL:
+            close_run()
+            joining = False
+            continue
+        word_class = _COMPOUND if joining else _word_class(token, lemma, lexicon)
+        joining = False
+        if word_class == VERB and token.lower_.endswith(("ing", "ed")):
+            word_class = _PARTICIPLE  # may modify a noun: "operating regime", "managed service"
+        elif word_class in (VERB, ADVERB):
             close_run()
             continue
-        run.append(token)
+        run.append((token, lemma, word_class, positions[token.i]))
     close_run()
 
     if use_chunks:
         for chunk in doc.noun_chunks:
-            tokens = [t for t in chunk if not (t.is_stop or t.is_punct or t.is_space)]
-            while tokens and not _WORDLIKE.search(tokens[0].text):
-                tokens.pop(0)
+            tokens = [t for t in chunk if not (t.is_stop or t.is_punct or t.is_space or t.like_num)]
             if tokens:
-                _add_run_candidates(tokens, offset, lemma_of, positions, out)
+                _emit_candidates(
+                    [(t, lemma_of.get(t.i, t.lower_), NOUN, positions.get(t.i, 0)) for t in tokens],
+                    offset,
+                    out,
+                )
 
     if doc.has_annotation("SENT_START"):
         out.sentences.extend((offset + s.start_char, offset + s.end_char) for s in doc.sents)
@@ -192,37 +244,45 @@ def _read_doc(doc: Doc, offset: int, table: dict | None, out: ParsedText) -> Non
         out.sentences.append((offset, offset + len(doc.text)))
 
 
-def _add_run_candidates(
-    run: list, offset: int, lemma_of: dict[int, str], positions: dict[int, int], out: ParsedText
-) -> None:
-    """Turn a run of content tokens into candidates of at most MAX_PHRASE_WORDS words."""
-    while run and (run[-1].text == "-" or run[-1].like_num):
-        run = run[:-1]
-    words = [t for t in run if t.text != "-"]
-    if not words:
+def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
+    """Turn a run into noun-phrase-shaped candidates: modifiers then a noun head, at most MAX_PHRASE_WORDS."""
+    run = list(run)
+    # A phrase ends on its head: drop trailing hyphens, adjectives and participles ("API access" not "API used").
+    while run and run[-1][2] in (_HYPHEN, ADJECTIVE, _PARTICIPLE):
+        run.pop()
+    while run and run[0][2] == _HYPHEN:
+        run.pop(0)
+    if not run or not any(item[2] in (NOUN, _COMPOUND) for item in run):
         return
-    for i in range(0, len(words), MAX_PHRASE_WORDS):
-        part = words[i : i + MAX_PHRASE_WORDS]
-        first, last = part[0], part[-1]
-        if all(t.like_num for t in part):
-            continue
-        key = " ".join(lemma_of.get(t.i, t.lower_) for t in part)
-        start, end = first.idx, last.idx + len(last.text)
-        out.candidates.append(
-            Candidate(
-                text=out.text[offset + start : offset + end],
-                key=key,
-                start=offset + start,
-                end=offset + end,
-                position=positions.get(first.i, 0),
-                n_words=len(part),
-            )
+    words = [item for item in run if item[2] != _HYPHEN]
+    heads = [item for item in words if item[2] != _COMPOUND]  # "self-tuning" counts as one word
+    if len(heads) > MAX_PHRASE_WORDS:
+        # Keep the head and its nearest modifiers; what precedes may form its own phrase.
+        first_kept = heads[len(heads) - MAX_PHRASE_WORDS][0].i
+        head_part = [item for item in run if item[0].i >= first_kept]
+        while head_part and head_part[0][2] == _HYPHEN:
+            head_part.pop(0)
+        _emit_candidates([item for item in run if item[0].i < first_kept], offset, out)
+        run, words = head_part, [item for item in head_part if item[2] != _HYPHEN]
+    first, last = run[0][0], run[-1][0]
+    start, end = first.idx, last.idx + len(last.text)
+    out.candidates.append(
+        Candidate(
+            text=out.text[offset + start : offset + end],
+            key=" ".join(item[1] for item in words),
+            start=offset + start,
+            end=offset + end,
+            position=words[0][3],
+            n_words=len(words),
+            words=tuple(item[0].lower_ for item in words),
         )
+    )
 
 
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[ParsedText]:
     """Parse each text once (streaming, in `nlp.pipe` batches) and yield one ParsedText per text."""
     table = _lemma_table(nlp)
+    lexicon = english_lexicon()
 
     def pieces() -> Iterator[tuple[str, tuple[str, int, bool]]]:
         for text in texts:
@@ -234,7 +294,7 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> It
     for doc, (text, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         if current is None:
             current = ParsedText(text=text)
-        _read_doc(doc, offset, table, current)
+        _read_doc(doc, offset, table, lexicon, current)
         if last:
             yield current
             current = None

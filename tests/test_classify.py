@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -72,6 +73,7 @@ def test_many_records_stream_in_chunks(default_classifier):
 
 def test_result_serialises_to_the_design_schema(default_classifier):
     data = default_classifier.classify("Managed Kubernetes for platform teams.", id="x", source="s").to_dict()
+    assert json.loads(json.dumps(data)) == data  # plain JSON types only (no numpy scalars)
     assert list(data)[:2] == ["id", "source"]
     assert {"label", "confidence", "scores", "key_phrases", "model", "error"} <= set(data)
     assert data["error"] is None

@@ -67,12 +67,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
+    from stratclass.cli.batch import batch_command
     from stratclass.cli.classify import classify_command
     from stratclass.cli.evaluate import evaluate_command
     from stratclass.cli.info import info_command
     from stratclass.cli.train import train_command
 
-    for command in (classify_command, train_command, evaluate_command, info_command):
+    for command in (classify_command, batch_command, train_command, evaluate_command, info_command):
         main.add_command(command)
 
 

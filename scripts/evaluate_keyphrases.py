@@ -1,0 +1,185 @@
+"""Measure key-phrase extraction on ../shared/data/keyphrases-dev.jsonl and write it to docs/EVALUATION.md.
+
+    python scripts/evaluate_keyphrases.py            # needs: pip install yake nltk
+
+Protocol (../shared/data/README.md): top-10 predicted phrases per document, exact match after lowercasing,
+splitting on non-alphanumerics and Porter-stemming each word; P@10, R@10 and F1@10 averaged over
+documents, per dataset. YAKE (defaults, n=3) and a frequency-times-position baseline run on the same
+documents in the same run; pytextrank too when a trained spaCy English pipeline is installed. Throughput is
+whole extraction (parsing included) in documents per second, measured in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.report_sections import replace_section  # noqa: E402
+from stratclass.bundle import load_model  # noqa: E402
+from stratclass.keyphrases import KeyPhraseExtractor, PhraseScoring  # noqa: E402
+from stratclass.nlp import build_pipeline, parse_texts  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "data" / "keyphrases-dev.jsonl"
+TOP = 10
+
+
+def normaliser():
+    from nltk.stem import PorterStemmer
+
+    stemmer = PorterStemmer()
+    cache: dict[str, str] = {}
+
+    def normalise(phrase: str) -> str:
+        words = [w for w in re.split(r"[^0-9a-z]+", phrase.lower()) if w]
+        out = []
+        for w in words:
+            if w not in cache:
+                cache[w] = stemmer.stem(w)
+            out.append(cache[w])
+        return " ".join(out)
+
+    return normalise
+
+
+def prf(predicted: list[list[str]], gold: list[list[str]], normalise) -> tuple[float, float, float]:
+    ps, rs, fs = [], [], []
+    for pred, keys in zip(predicted, gold, strict=True):
+        pred_set = list(dict.fromkeys(normalise(p) for p in pred[:TOP] if normalise(p)))
+        gold_set = {normalise(k) for k in keys if normalise(k)}
+        hits = sum(1 for p in pred_set if p in gold_set)
+        p = hits / len(pred_set) if pred_set else 0.0
+        r = hits / len(gold_set) if gold_set else 0.0
+        ps.append(p)
+        rs.append(r)
+        fs.append(2 * p * r / (p + r) if p + r else 0.0)
+    n = len(fs) or 1
+    return sum(ps) / n, sum(rs) / n, sum(fs) / n
+
+
+def ours(texts: list[str], scoring: PhraseScoring | None = None, nlp=None) -> tuple[list[list[str]], float]:
+    started = time.perf_counter()
+    nlp = nlp or build_pipeline()
+    extractor = KeyPhraseExtractor(load_model(), scoring=scoring)
+    parsed = list(parse_texts(nlp, texts))
+    phrases = [[p.text for p in found] for found in extractor.extract(parsed, TOP)]
+    return phrases, time.perf_counter() - started
+
+
+def frequency_position(texts: list[str], nlp) -> list[list[str]]:
+    """Baseline: the same candidates ranked by count / (1 + relative first position)."""
+    out = []
+    for parsed in parse_texts(nlp, texts):
+        counts = Counter(c.key for c in parsed.candidates)
+        first = {}
+        for c in parsed.candidates:
+            first.setdefault(c.key, c)
+        n = max(parsed.n_words, 1)
+        ranked = sorted(first.values(), key=lambda c: -counts[c.key] / (1 + c.position / n))
+        out.append([c.text for c in ranked[:TOP]])
+    return out
+
+
+def run_yake(texts: list[str]) -> tuple[list[list[str]], float]:
+    import yake
+
+    started = time.perf_counter()
+    extractor = yake.KeywordExtractor(lan="en", n=3)
+    phrases = [[kw for kw, _ in extractor.extract_keywords(t)[:TOP]] for t in texts]
+    return phrases, time.perf_counter() - started
+
+
+def run_textrank(texts: list[str]) -> tuple[list[list[str]], float] | None:
+    try:
+        import pytextrank  # noqa: F401
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm")
+    except (ImportError, OSError):
+        return None
+    nlp.add_pipe("textrank")
+    started = time.perf_counter()
+    phrases = [[p.text for p in doc._.phrases[:TOP]] for doc in nlp.pipe(texts)]
+    return phrases, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dev", default=str(DEV))
+    parser.add_argument("--output", default=str(ROOT / "docs" / "EVALUATION.md"))
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    if not Path(args.dev).is_file():
+        sys.exit(f"{args.dev} not found: nothing to measure (it is external data, not shipped)")
+    rows = [
+        json.loads(line) for line in Path(args.dev).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    by_dataset: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_dataset[row["dataset"]].append(row)
+    normalise = normaliser()
+    texts = [r["text"] for r in rows]
+    nlp = build_pipeline()
+
+    systems: dict[str, list[list[str]]] = {}
+    timings: dict[str, float] = {}
+    systems["stratclass (blank pipeline)"], timings["stratclass (blank pipeline)"] = ours(texts, nlp=None)
+    systems["YAKE (n=3, defaults)"], timings["YAKE (n=3, defaults)"] = run_yake(texts)
+    systems["frequency × position baseline (same candidates)"] = frequency_position(texts, nlp)
+    textrank = run_textrank(texts)
+    if textrank:
+        systems["pytextrank (en_core_web_sm)"], timings["pytextrank (en_core_web_sm)"] = textrank
+
+    datasets = sorted(by_dataset)
+    lines = [
+        "## Key phrases",
+        "",
+        f"Generated by `python scripts/evaluate_keyphrases.py` on {datetime.now(UTC):%Y-%m-%d} "
+        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}) over "
+        f"`../shared/data/keyphrases-dev.jsonl` ({', '.join(f'{d}: {len(by_dataset[d])} documents' for d in datasets)}). "
+        "Top-10 phrases per document, exact match after lower-casing, splitting on non-alphanumerics and "
+        "Porter stemming; P@10, R@10, F1@10 averaged over documents.",
+        "",
+        "| system | " + " | ".join(f"{d} P@10 | {d} R@10 | {d} F1@10" for d in datasets) + " |",
+        "|---|" + "---|---|---|" * len(datasets),
+    ]
+    for name, predicted in systems.items():
+        cells = []
+        for d in datasets:
+            idx = [i for i, r in enumerate(rows) if r["dataset"] == d]
+            p, r, f = prf([predicted[i] for i in idx], [rows[i]["keys"] for i in idx], normalise)
+            cells.append(f"{p:.4f} | {r:.4f} | {f:.4f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| system | seconds for all documents | documents / s | relative to YAKE |",
+        "|---|---|---|---|",
+    ]
+    yake_time = timings["YAKE (n=3, defaults)"]
+    for name, seconds in timings.items():
+        lines.append(f"| {name} | {seconds:.2f} | {len(rows) / seconds:.0f} | {yake_time / seconds:.1f}× |")
+    lines += [
+        "",
+        "stratclass's time includes building the spaCy pipeline, loading the model and lexicon, parsing and "
+        "ranking (and the `supports` pass); YAKE's includes building its extractor.",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        replace_section(Path(args.output), "keyphrases", text)
+
+
+if __name__ == "__main__":
+    main()

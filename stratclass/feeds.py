@@ -1,0 +1,212 @@
+"""RSS/Atom feeds and OPML lists, from files or URLs, turned into `Record`s (one per feed item).
+
+Documents are parsed by `feedparser`; bytes are fetched by `stratclass.fetch` so that timeouts, retries
+and the size cap are ours. Every failure becomes an error record naming the feed and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import os
+import re
+import urllib.parse
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from stratclass.errors import StratclassError
+from stratclass.fetch import FetchError, FetchOptions, fetch_url, is_url
+from stratclass.html_text import html_to_text
+from stratclass.records import ErrorInfo, Record
+
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
+OPML_SUFFIXES = {".opml"}
+_SPACES = re.compile(r"\s+")
+_SNIFF_BYTES = 4096
+
+
+class FeedError(StratclassError):
+    """A feed or OPML document that cannot be read; `kind` is a short machine-readable reason."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        super().__init__(message)
+
+
+def error_record(location: str, kind: str, message: str) -> Record:
+    """The one record that stands for a feed or list that failed as a whole."""
+    return Record(id=location, text="", source=location, error=ErrorInfo(kind, message))
+
+
+def load_document(location: str, options: FetchOptions | None = None) -> tuple[bytes, dict[str, str]]:
+    """The bytes of a feed or OPML document at a URL or path, with HTTP headers (empty for files)."""
+    options = options or FetchOptions()
+    if is_url(location):
+        try:
+            fetched = fetch_url(location, options)
+        except FetchError as exc:
+            raise FeedError(exc.kind, str(exc)) from None
+        headers = dict(fetched.headers)
+        headers.setdefault("content-location", fetched.final_url)
+        return fetched.data, headers
+    path = Path(location)
+    try:
+        if path.stat().st_size > options.max_bytes:
+            raise FeedError("too_large", f"{location}: larger than the {options.max_bytes}-byte cap")
+        return path.read_bytes(), {}
+    except FileNotFoundError:
+        raise FeedError("not_found", f"{location}: no such file") from None
+    except OSError as exc:
+        raise FeedError("unreadable", f"{location}: {exc.strerror or exc}") from None
+
+
+def _head_text(data: bytes) -> str:
+    head = data[:_SNIFF_BYTES]
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return head.decode(encoding, "ignore")
+    return head.decode("latin-1")
+
+
+def looks_like_opml(data: bytes) -> bool:
+    """True when the document's root element is <opml>."""
+    match = re.search(r"<(?![?!])\s*([\w:.-]+)", _head_text(data))
+    return bool(match) and match.group(1).lower() == "opml"
+
+
+def parse_opml(data: bytes, location: str) -> list[str]:
+    """The feed locations an OPML document lists (`xmlUrl`), resolved against the list's own location."""
+    try:
+        root = ElementTree.fromstring(data.lstrip() if data[:1].isspace() else data)
+    except ElementTree.ParseError as exc:
+        raise FeedError("invalid_opml", f"{location}: not valid OPML ({exc})") from None
+    if root.tag.lower() != "opml":
+        raise FeedError("invalid_opml", f"{location}: not an OPML document (root element <{root.tag}>)")
+    found: list[str] = []
+    for outline in root.iter("outline"):
+        url = next((v for k, v in outline.attrib.items() if k.lower() == "xmlurl" and v.strip()), None)
+        if url is None:
+            continue  # a folder or a note, not a feed
+        url = url.strip()
+        if is_url(location):
+            found.append(urllib.parse.urljoin(location, url))
+        elif is_url(url) or os.path.isabs(url):
+            found.append(url)
+        else:
+            found.append(str(Path(location).parent / url))
+    return found
+
+
+def parse_feed(
+    data: bytes, source: str, *, feed_url: str | None = None, headers: dict[str, str] | None = None
+) -> Iterator[Record]:
+    """One record per feed item; raises FeedError for a document that is not a feed at all.
+
+    A feed with a recoverable problem (feedparser's "bozo": not well-formed, wrong declared encoding)
+    still yields its items.
+    """
+    import feedparser
+
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers or {})
+    if not parsed.get("version") and not parsed.entries:
+        if b"<html" in data[:_SNIFF_BYTES].lower():
+            raise FeedError("not_a_feed", f"{source}: an HTML page, not an RSS, Atom or OPML feed")
+        problem = parsed.get("bozo_exception")
+        why = f" ({_one_line(problem)})" if problem else ""
+        raise FeedError("not_a_feed", f"{source}: not an RSS, Atom or OPML feed{why}")
+    url = feed_url or source
+    feed_title = _plain(parsed.feed.get("title", ""), parsed.feed.get("title_detail")) or None
+    return (
+        entry_record(entry, source=source, feed_title=feed_title, feed_url=url) for entry in parsed.entries
+    )
+
+
+def entry_record(entry: Any, *, source: str, feed_title: str | None, feed_url: str) -> Record:
+    """A feed item as a Record: title plus the fuller of summary and content, HTML reduced to text."""
+    title = " ".join(_plain(entry.get("title", ""), entry.get("title_detail")).split("\n"))
+    bodies = [_plain(entry.get("summary", ""), entry.get("summary_detail"))]
+    bodies += [_plain(c.get("value", ""), c) for c in entry.get("content", [])]
+    body = max(bodies, key=len)
+    text = "\n\n".join(part for part in (title, body if body != title else "") if part)
+    link = (entry.get("link") or "").strip() or None
+    return Record(
+        id=_entry_id(entry, link, feed_url),
+        text=text,
+        source=source,
+        title=title or None,
+        meta={
+            "link": link,
+            "published": _iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+            "feed": {"title": feed_title, "url": feed_url},
+            "categories": _categories(entry),
+        },
+    )
+
+
+def read_feeds(location: str, options: FetchOptions | None = None) -> Iterator[Record]:
+    """Records from a feed or an OPML list of feeds (a file or a URL); failures become error records."""
+    try:
+        data, headers = load_document(location, options)
+        if looks_like_opml(data):
+            listed = parse_opml(data, location)
+        else:
+            yield from parse_feed(data, location, headers=headers)
+            return
+    except FeedError as exc:
+        yield error_record(location, exc.kind, str(exc))
+        return
+    for feed in listed:  # listed feeds are read as feeds only: a list cannot pull in further lists
+        try:
+            data, headers = load_document(feed, options)
+            yield from parse_feed(data, feed, headers=headers)
+        except FeedError as exc:
+            yield error_record(feed, exc.kind, f"{exc} (listed in {location})")
+
+
+def _plain(value: str, detail: Any = None) -> str:
+    """Text from a feed field: HTML reduced when the field holds HTML, whitespace collapsed."""
+    if not value:
+        return ""
+    kind = (detail or {}).get("type", "") if hasattr(detail, "get") else ""
+    if "html" in kind:
+        return html_to_text(value)
+    lines = (_SPACES.sub(" ", line).strip() for line in value.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _entry_id(entry: Any, link: str | None, feed_url: str) -> str:
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid
+    if link:
+        return link
+    basis = "\n".join((feed_url, entry.get("title", ""), entry.get("summary", "")))
+    return "sha1:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()
+
+
+def _iso_date(parsed: Any) -> str | None:
+    """feedparser's UTC time tuple as ISO 8601, or None."""
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _categories(entry: Any) -> list[str]:
+    names: list[str] = []
+    for tag in entry.get("tags", []) or []:
+        name = _SPACES.sub(" ", str(tag.get("term") or tag.get("label") or "")).strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _one_line(exc: object) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
