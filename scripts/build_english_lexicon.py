@@ -2,7 +2,7 @@
 
     python scripts/build_english_lexicon.py
 
-For each common English word form it stores the log-probability (how rare the word is in general English)
+It also stores the lookup lemmatizer's table (english_lemmas.tsv.gz). For each common English word form it stores the log-probability (how rare the word is in general English)
 and its most likely word class (N noun, J adjective, V verb, R adverb), which key-phrase extraction needs
 with the blank spaCy pipeline, where there is no part-of-speech tagger:
 - the class comes from spacy-lookups-data's lemma index (which base forms are nouns, verbs, adjectives,
@@ -25,6 +25,7 @@ import spacy_lookups_data
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "stratclass" / "resources" / "english_words.tsv.gz"
+LEMMAS_OUT = ROOT / "stratclass" / "resources" / "english_lemmas.tsv.gz"
 MIN_LOGPROB = -18.0
 WORD = re.compile(r"^[a-z][a-z'\-]*$")
 CLASSES = {"noun": "N", "adj": "J", "verb": "V", "adv": "R"}
@@ -108,6 +109,22 @@ def main() -> None:
         )
         handle.write("\n".join(rows) + "\n")
     print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB): {dict(stats)}", file=sys.stderr)
+
+    # The lookup lemmatizer's own table, verbatim, so the default pipeline initialises without loading
+    # every English table of spacy-lookups-data.
+    with gzip.open(LEMMAS_OUT, "wt", encoding="utf-8", compresslevel=9) as handle:
+        handle.write(
+            "# form\tlemma: spacy-lookups-data en_lemma_lookup; built by scripts/build_english_lexicon.py\n"
+        )
+        handle.write(
+            "\n".join(
+                f"{form}\t{lemma}" for form, lemma in sorted(lookup.items()) if "\t" not in form + lemma
+            )
+        )
+        handle.write("\n")
+    print(
+        f"wrote {LEMMAS_OUT} ({LEMMAS_OUT.stat().st_size // 1024} KiB, {len(lookup)} forms)", file=sys.stderr
+    )
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def baseline():
 ABLATIONS = {
     "lemma unigrams": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None),
     "lemma 1–2-grams": FeatureConfig(char_ngrams=None),
-    "character 2–5-grams only": FeatureConfig(word_ngrams=(1, 1), word_min_df=10**9, char_ngrams=(2, 5)),
+    "character 2–5-grams only": FeatureConfig(word_ngrams=None),
     "lemma 1–2-grams + character 2–5-grams (default)": FeatureConfig(),
     "default without sublinear TF": FeatureConfig(sublinear_tf=False),
 }

@@ -83,11 +83,12 @@ def worker_classifier(settings: ClassifierSettings, *, quiet: bool = False) -> C
     if _CLASSIFIER is None or _CLASSIFIER[0] != settings:
         from stratclass.classifier import Classifier
 
+        loaded = _CLASSIFIER[1].bundle if _CLASSIFIER and _CLASSIFIER[0].model == settings.model else None
         with warnings.catch_warnings():
             if quiet:  # the main process has shown them already
                 warnings.simplefilter("ignore")
             classifier = Classifier(
-                settings.model,
+                loaded or settings.model,  # the same model with other options: no need to load it again
                 spacy_model=settings.spacy_model,
                 threshold=settings.threshold,
                 top_phrases=settings.top_phrases,

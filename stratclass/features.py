@@ -1,7 +1,8 @@
 """scikit-learn feature extraction over the lemma text that `stratclass.nlp` produces.
 
-The input of every transformer here is `ParsedText.feature_text` (space-separated normalised lemmas),
-so the fitted pipeline holds no Python callables and can be stored in a safe format.
+The input of every transformer here is `ParsedText.feature_text` (space-separated normalised lemmas).
+Features are hashed (HashingVectorizer + TfidfTransformer): the fitted pipeline holds no vocabulary, so a
+model loads in milliseconds, and it holds no Python callables, so it can be stored in a safe format.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 # Lemmas are already normalised and space-separated: a token is anything between spaces.
 LEMMA_TOKEN_PATTERN = r"\S+"
@@ -21,55 +22,75 @@ LEMMA_TOKEN_PATTERN = r"\S+"
 class FeatureConfig:
     """Which feature families to use and how."""
 
-    word_ngrams: tuple[int, int] = (1, 2)
-    word_min_df: int = 1
+    word_ngrams: tuple[int, int] | None = (1, 2)
     char_ngrams: tuple[int, int] | None = (2, 5)
-    char_min_df: int = 2
     sublinear_tf: bool = True
-    max_features: int | None = None
+    n_features: int = 2**20
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureConfig:
-        data = dict(data)
+        data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for key in ("word_ngrams", "char_ngrams"):
             if data.get(key) is not None:
                 data[key] = tuple(data[key])
         return cls(**data)
 
 
-def build_features(config: FeatureConfig | None = None) -> FeatureUnion:
-    """A FeatureUnion of lemma n-grams (always first) and, optionally, character n-grams."""
-    config = config or FeatureConfig()
-    parts: list[tuple[str, TfidfVectorizer]] = [
-        (
-            "words",
-            TfidfVectorizer(
-                token_pattern=LEMMA_TOKEN_PATTERN,
-                lowercase=False,
-                ngram_range=config.word_ngrams,
-                min_df=config.word_min_df,
-                sublinear_tf=config.sublinear_tf,
-                max_features=config.max_features,
-                dtype=np.float32,
-            ),
-        )
-    ]
-    if config.char_ngrams is not None:
-        parts.append(
+def _hashed(config: FeatureConfig, **vectorizer: Any) -> Pipeline:
+    return Pipeline(
+        [
             (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb",
+                "hash",
+                HashingVectorizer(
                     lowercase=False,
-                    ngram_range=config.char_ngrams,
-                    min_df=config.char_min_df,
-                    sublinear_tf=config.sublinear_tf,
-                    max_features=config.max_features,
+                    alternate_sign=False,
+                    norm=None,
+                    n_features=config.n_features,
                     dtype=np.float32,
+                    **vectorizer,
                 ),
-            )
+            ),
+            ("tfidf", TfidfTransformer(sublinear_tf=config.sublinear_tf)),
+        ]
+    )
+
+
+def build_features(config: FeatureConfig | None = None) -> FeatureUnion:
+    """A FeatureUnion of lemma n-grams ("words", first) and character n-grams ("chars")."""
+    config = config or FeatureConfig()
+    parts: list[tuple[str, Pipeline]] = []
+    if config.word_ngrams is not None:
+        parts.append(
+            ("words", _hashed(config, token_pattern=LEMMA_TOKEN_PATTERN, ngram_range=config.word_ngrams))
         )
+    if config.char_ngrams is not None:
+        parts.append(("chars", _hashed(config, analyzer="char_wb", ngram_range=config.char_ngrams)))
+    if not parts:
+        raise ValueError("at least one feature family (word or character n-grams) is needed")
     return FeatureUnion(parts)
+
+
+class LemmaRarity:
+    """How rare a lemma was in the training corpus: the fitted word features' IDF, scaled to [0, 1]."""
+
+    def __init__(self, features: FeatureUnion) -> None:
+        words = dict(features.transformer_list).get("words")
+        self._hash = words.named_steps["hash"] if words is not None else None
+        idf = words.named_steps["tfidf"].idf_ if words is not None else np.zeros(1)
+        self._idf = idf
+        self._low = float(idf.min())
+        self._span = float(idf.max() - idf.min()) or 1.0
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, lemma: str) -> float:
+        if self._hash is None:
+            return 1.0
+        value = self._cache.get(lemma)
+        if value is None:
+            column = self._hash.transform([lemma]).indices
+            value = 1.0 if not len(column) else (float(self._idf[column[0]]) - self._low) / self._span
+            self._cache[lemma] = value
+        return value

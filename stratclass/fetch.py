@@ -128,7 +128,9 @@ def _fetch_once(url: str, options: FetchOptions) -> Fetched:
             headers = {k.lower(): v for k, v in response.headers.items()}
             length = headers.get("content-length", "")
             if length.isdigit() and int(length) > options.max_bytes:
-                raise FetchError("too_large", f"{url}: {int(length)} bytes, over the {options.max_bytes} cap")
+                raise FetchError(
+                    "too_large", f"{url}: {int(length)} bytes, over the {options.max_bytes}-byte cap"
+                )
             raw = _read_capped(response, url, options, started)
             final_url = response.geturl()
     except urllib.error.HTTPError as exc:
@@ -142,7 +144,7 @@ def _fetch_once(url: str, options: FetchOptions) -> Fetched:
             raise _Retryable("timeout", f"no answer within {options.timeout:g} s") from None
         raise _Retryable("unreachable", f"unreachable ({exc.reason})") from None
     except TimeoutError:
-        raise _Retryable("timeout", f"no data within {options.timeout:g} s") from None
+        raise _Retryable("timeout", f"no answer within {options.timeout:g} s") from None
     except (OSError, http.client.HTTPException) as exc:  # reset or dropped mid-response, bad status line
         raise _Retryable("unreachable", f"connection failed ({exc})") from None
     data = _decompress(raw, headers.get("content-encoding", ""), url, options.max_bytes)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stratclass.bundle import ModelBundle
+from stratclass.features import LemmaRarity
 from stratclass.lexicon import EnglishLexicon, english_lexicon
 from stratclass.model import class_weights
 from stratclass.nlp import ParsedText
@@ -35,6 +36,10 @@ class PhraseScoring:
     position_weight: float = 1.0  # how much an early first occurrence helps
     phrase_frequency_weight: float = 0.5
     word_frequency_power: float = 0.5  # a word used n times in the text counts n ** power
+    # In long texts repetition is a reliable sign of topic: phrase frequency counts more the longer the
+    # text (count ** (long_text_weight * log(words / long_text_words)) beyond `long_text_words`).
+    long_text_words: int = 150
+    long_text_weight: float = 3.0
 
 
 @dataclass(slots=True)
@@ -65,17 +70,11 @@ class KeyPhraseExtractor:
         self._lexicon = lexicon or english_lexicon()
         self._labels = bundle.labels if bundle is not None else []
         self._features = None
-        self._vocabulary: dict[str, int] = {}
-        self._idf = np.zeros(0)
+        self._rarity: LemmaRarity | None = None
         if bundle is not None:
-            features = bundle.pipeline.named_steps["features"]
-            words = dict(features.transformer_list)["words"]
-            self._features = features
-            self._vocabulary = words.vocabulary_
-            self._idf = words.idf_
+            self._features = bundle.pipeline.named_steps["features"]
+            self._rarity = LemmaRarity(self._features)
             self._weights = class_weights(bundle.pipeline)
-        self._idf_min = float(self._idf.min()) if len(self._idf) else 0.0
-        self._idf_span = float(self._idf.max() - self._idf_min) if len(self._idf) else 1.0
         self._info_cache: dict[tuple[str, str], float] = {}
 
     def _informativeness(self, word: str, lemma: str) -> float:
@@ -84,10 +83,8 @@ class KeyPhraseExtractor:
             return cached
         s = self.scoring
         general = max(0.3, s.common_logprob - self._lexicon.logprob(word))  # 0.3 .. ~13.5
-        if self._features is not None and s.corpus_weight:
-            column = self._vocabulary.get(lemma)
-            corpus = 1.0 if column is None else (self._idf[column] - self._idf_min) / (self._idf_span or 1.0)
-            general = (1 - s.corpus_weight) * general + s.corpus_weight * corpus * 13.5
+        if self._rarity is not None and s.corpus_weight:
+            general = (1 - s.corpus_weight) * general + s.corpus_weight * self._rarity(lemma) * 13.5
         self._info_cache[(word, lemma)] = general
         return general
 
@@ -102,6 +99,7 @@ class KeyPhraseExtractor:
             word_counts.update(candidate.key.split())
             groups.setdefault(candidate.key, []).append(candidate)
         n_words = max(parsed.n_words, 1)
+        repetition = s.long_text_weight * max(0.0, math.log(n_words / s.long_text_words))
         scored = []
         for key, found in groups.items():
             first = found[0]
@@ -113,6 +111,7 @@ class KeyPhraseExtractor:
             )
             raw = total / len(lemmas) ** (1.0 - s.length_exponent)
             raw *= 1.0 + s.phrase_frequency_weight * math.log(len(found))
+            raw *= len(found) ** repetition
             raw /= 1.0 + s.position_weight * (first.position / n_words)
             scored.append(_Scored(key, first.text, first.start, first.end, raw))
         scored.sort(key=lambda item: (-item.score, item.start))

@@ -46,3 +46,16 @@ def english_lexicon() -> EnglishLexicon:
             word, logprob, word_class = line.rstrip("\n").split("\t")
             entries[word] = (float(logprob), word_class)
     return EnglishLexicon(entries)
+
+
+@cache
+def lemma_lookup() -> dict[str, str]:
+    """spacy-lookups-data's English lookup-lemmatizer table (form -> lemma), packaged compactly."""
+    table: dict[str, str] = {}
+    source = resources.files("stratclass") / "resources" / "english_lemmas.tsv.gz"
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                form, lemma = line.rstrip("\n").split("\t")
+                table[form] = lemma
+    return table

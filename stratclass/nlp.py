@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from stratclass.errors import StratclassError
-from stratclass.lexicon import ADJECTIVE, ADVERB, NOUN, VERB, EnglishLexicon, english_lexicon
+from stratclass.lexicon import ADJECTIVE, ADVERB, NOUN, VERB, EnglishLexicon, english_lexicon, lemma_lookup
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
 DEFAULT_PIPELINE = "blank:en"
+# Set in the meta of the default pipeline: parse_texts applies its lookup-lemmatizer table in the same
+# pass over the tokens that builds the ParsedText, instead of running the lemmatizer pipe as a second pass.
+INLINE_LEMMAS = "stratclass_inline_lemmas"
 # Texts are parsed in pieces of at most this many characters: bounded memory, no max_length error.
 PIECE_CHARS = 100_000
 MAX_PHRASE_WORDS = 4
@@ -75,15 +78,17 @@ def build_pipeline(spec: str | None = None) -> Language:
 
     spec = spec or DEFAULT_PIPELINE
     if spec == DEFAULT_PIPELINE:
+        from spacy.lookups import Lookups
+
         nlp = spacy.blank("en")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.add_pipe("sentencizer")
-        try:
-            nlp.initialize()
-        except Exception as exc:  # spacy-lookups-data missing or broken
-            raise PipelineError(
-                f"cannot initialise the lookup lemmatizer ({exc}); is spacy-lookups-data installed?"
-            ) from exc
+        # The lookup table of spacy-lookups-data, from its compact packaged copy: loading every English
+        # table of spacy-lookups-data would triple the start-up time.
+        lookups = Lookups()
+        lookups.add_table("lemma_lookup", lemma_lookup())
+        lemmatizer.initialize(lookups=lookups)
+        nlp.meta[INLINE_LEMMAS] = True
         return nlp
     try:
         nlp = spacy.load(spec, exclude=["ner", "textcat", "textcat_multilabel"])
@@ -133,6 +138,8 @@ def split_for_parsing(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, st
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 _SPECIAL = {URL_TOKEN, EMAIL_TOKEN, NUMBER_TOKEN}
+# Leftovers of HTML entities ("&rsquo;", "&#039;") and other tokens no phrase should contain.
+_NOT_PHRASE_WORD = re.compile(r"[;#<>{}\[\]|\\=@]|&\w")
 _HYPHEN, _PARTICIPLE, _COMPOUND = "-", "P", "C"
 
 
@@ -154,18 +161,19 @@ def _fold_plural(word: str, lexicon: EnglishLexicon) -> str:
     return word
 
 
-def _lemma_of(token, table: dict | None, lexicon: EnglishLexicon) -> str:
+def _lemma_of(token, table, lexicon: EnglishLexicon, inline: bool) -> str:
     if token.like_url:
         return URL_TOKEN
     if token.like_email:
         return EMAIL_TOKEN
     if token.like_num:
         return NUMBER_TOKEN
-    lemma = token.lemma_
-    lower = token.lower_
+    text, lower = token.text, token.lower_
+    # Inline: exactly what the lookup lemmatizer pipe would have assigned.
+    lemma = table.get(text, text) if inline else token.lemma_
     if token.is_upper and len(lower) > 1:
         return _fold_plural(lower, lexicon)  # acronyms: the lookup table maps "AI" to "have"
-    if not lemma or lemma == token.text:
+    if not lemma or lemma == text:
         lemma = table.get(lower, lower) if table is not None else lower
         if lemma == lower:
             lemma = _fold_plural(lower, lexicon)
@@ -182,7 +190,20 @@ def _word_class(token, lemma: str, lexicon: EnglishLexicon) -> str:
     return word_class
 
 
-def _read_doc(doc: Doc, offset: int, table: dict | None, lexicon: EnglishLexicon, out: ParsedText) -> None:
+def _casing(token, lexicon: EnglishLexicon) -> int:
+    """1 for a name-like word (capitalised inside a sentence, or unknown), 0 for an ordinary word,
+    -1 for an acronym, which may sit in a phrase with either ("GPU clusters", "AWS Lambda")."""
+    text = token.text
+    if text.isupper() and len(text) > 1:
+        return -1
+    if text[:1].isupper() and (not token.is_sent_start or lexicon.word_class(token.lower_) is None):
+        return 1
+    return 0
+
+
+def _read_doc(
+    doc: Doc, offset: int, table, lexicon: EnglishLexicon, out: ParsedText, inline: bool = False
+) -> None:
     """Append the words, candidates and sentences of `doc` (a piece starting at `offset`) to `out`."""
     lemmas = out.lemmas
     use_chunks = doc.has_annotation("DEP")
@@ -206,7 +227,7 @@ def _read_doc(doc: Doc, offset: int, table: dict | None, lexicon: EnglishLexicon
             else:
                 close_run()
             continue
-        lemma = _lemma_of(token, table, lexicon)
+        lemma = _lemma_of(token, table, lexicon, inline)
         positions[token.i] = len(lemmas)
         lemma_of[token.i] = lemma
         lemmas.append(lemma)
@@ -214,11 +235,21 @@ def _read_doc(doc: Doc, offset: int, table: dict | None, lexicon: EnglishLexicon
             continue
         if token.is_sent_start:
             close_run()
-        if token.is_stop or lemma in _SPECIAL:
+        if token.is_stop or lemma in _SPECIAL or _NOT_PHRASE_WORD.search(text):
             close_run()
             joining = False
             continue
         word_class = _COMPOUND if joining else _word_class(token, lemma, lexicon)
+        if not joining:
+            # Names are phrases of their own: "chief executive | Imke Varga", "Michael Buble | weds";
+            # a capitalised common word may still lead a phrase ("Web services").
+            casing = _casing(token, lexicon)
+            last = next((item[0] for item in reversed(run) if item[2] != _HYPHEN), None)
+            previous = -1 if last is None else _casing(last, lexicon)
+            if (casing == 1 and previous == 0) or (
+                casing == 0 and previous == 1 and lexicon.word_class(last.lower_) is None
+            ):
+                close_run()
         joining = False
         if word_class == VERB and token.lower_.endswith(("ing", "ed")):
             word_class = _PARTICIPLE  # may modify a noun: "operating regime", "managed service"
@@ -247,7 +278,7 @@ def _read_doc(doc: Doc, offset: int, table: dict | None, lexicon: EnglishLexicon
 def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
     """Turn a run into noun-phrase-shaped candidates: modifiers then a noun head, at most MAX_PHRASE_WORDS."""
     run = list(run)
-    # A phrase ends on its head: drop trailing hyphens, adjectives and participles ("API access" not "API used").
+    # A phrase ends on its head: drop trailing hyphens, adjectives, participles ("API access", not "API used").
     while run and run[-1][2] in (_HYPHEN, ADJECTIVE, _PARTICIPLE):
         run.pop()
     while run and run[0][2] == _HYPHEN:
@@ -281,8 +312,10 @@ def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
 
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[ParsedText]:
     """Parse each text once (streaming, in `nlp.pipe` batches) and yield one ParsedText per text."""
-    table = _lemma_table(nlp)
+    inline = bool(nlp.meta.get(INLINE_LEMMAS)) and nlp.has_pipe("lemmatizer")
+    table = lemma_lookup() if inline else _lemma_table(nlp)
     lexicon = english_lexicon()
+    disabled = ["lemmatizer"] if inline else []
 
     def pieces() -> Iterator[tuple[str, tuple[str, int, bool]]]:
         for text in texts:
@@ -291,10 +324,12 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> It
                 yield piece, (text, offset, n == len(parts) - 1)
 
     current: ParsedText | None = None
-    for doc, (text, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    for doc, (text, offset, last) in nlp.pipe(
+        pieces(), as_tuples=True, batch_size=batch_size, disable=disabled
+    ):
         if current is None:
             current = ParsedText(text=text)
-        _read_doc(doc, offset, table, lexicon, current)
+        _read_doc(doc, offset, table, lexicon, current, inline)
         if last:
             yield current
             current = None

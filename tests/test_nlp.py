@@ -60,3 +60,15 @@ def test_empty_text_parses_to_nothing(nlp):
 def test_unknown_spacy_model_is_a_clear_error():
     with pytest.raises(PipelineError, match="cannot load spaCy pipeline 'no_such_pipeline_xyz'"):
         build_pipeline("no_such_pipeline_xyz")
+
+
+def test_inline_lemmas_equal_what_the_lookup_lemmatizer_pipe_assigns(nlp):
+    from stratclass.lexicon import lemma_lookup
+    from stratclass.nlp import INLINE_LEMMAS
+
+    text = "The teams were running managed databases; children bought better phones and Families sang."
+    assert nlp.meta[INLINE_LEMMAS]
+    with_pipe = [t.lemma_ for t in nlp(text)]  # the lemmatizer pipe, run for real
+    table = lemma_lookup()
+    assert with_pipe == [table.get(t.text, t.text) for t in nlp.make_doc(text)]
+    assert parse_text(nlp, text).lemmas[:4] == ["the", "team", "be", "run"]

@@ -174,7 +174,9 @@ def batch_command(
 def _progress_bar():
     from tqdm import tqdm
 
-    return tqdm(unit=" items", file=sys.stderr, dynamic_ncols=True, desc="labelling")
+    bar = tqdm(unit="item", file=sys.stderr, dynamic_ncols=True, desc="labelling")
+    bar.set_postfix(errors=0)
+    return bar
 
 
 def format_summary(summary) -> str:
