@@ -278,7 +278,7 @@ def _read_doc(
 def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
     """Turn a run into noun-phrase-shaped candidates: modifiers then a noun head, at most MAX_PHRASE_WORDS."""
     run = list(run)
-    # A phrase ends on its head ("API access", not "API used"): drop trailing hyphens, adjectives, participles.
+    # A phrase ends on its head ("API access", not "API used"): drop trailing modifiers and hyphens.
     while run and run[-1][2] in (_HYPHEN, ADJECTIVE, _PARTICIPLE):
         run.pop()
     while run and run[0][2] == _HYPHEN:
