@@ -55,9 +55,15 @@ class Classifier:
         """Label a stream of records; yields exactly one Result per record, in input order."""
         iterator = iter(records)
         while chunk := list(islice(iterator, CHUNK_SIZE)):
-            yield from self._classify_chunk(chunk)
+            yield from self._process_chunk(chunk, labelled=True)
 
-    def _classify_chunk(self, chunk: list[Record]) -> Iterator[Result]:
+    def phrase_records(self, records: Iterable[Record]) -> Iterator[Result]:
+        """Key phrases only (no label) for a stream of records; one Result per record, in input order."""
+        iterator = iter(records)
+        while chunk := list(islice(iterator, CHUNK_SIZE)):
+            yield from self._process_chunk(chunk, labelled=False)
+
+    def _process_chunk(self, chunk: list[Record], labelled: bool) -> Iterator[Result]:
         problems: dict[int, ErrorInfo] = {}
         for i, record in enumerate(chunk):
             if record.error is not None:
@@ -66,15 +72,34 @@ class Classifier:
                 problems[i] = ErrorInfo("empty_text", "no text to classify (empty or whitespace only)")
         valid = [r for i, r in enumerate(chunk) if i not in problems]
         parsed = list(parse_texts(self.nlp, (r.text for r in valid), batch_size=self.batch_size))
-        probabilities = self.predict_parsed(parsed)
+        probabilities = self.predict_parsed(parsed) if labelled else None
         phrases = self._extractor.extract(parsed, self.top_phrases)
         n = 0
         for i, record in enumerate(chunk):
             if i in problems:
-                yield Result.failed(record, problems[i], self.bundle.model_id)
-                continue
-            yield self._result(record, probabilities[n], phrases[n])
-            n += 1
+                failed = Result.failed(record, problems[i], self.bundle.model_id)
+                failed.labelled = labelled
+                yield failed
+            elif probabilities is None:
+                yield self._phrases_result(record, phrases[n])
+                n += 1
+            else:
+                yield self._result(record, probabilities[n], phrases[n])
+                n += 1
+
+    def _phrases_result(self, record: Record, phrases: list) -> Result:
+        return Result(
+            id=record.id,
+            source=record.source,
+            label=None,
+            confidence=None,
+            scores={},
+            key_phrases=phrases,
+            model=self.bundle.model_id,
+            title=record.title,
+            meta=dict(record.meta),
+            labelled=False,
+        )
 
     def _result(self, record: Record, probabilities: np.ndarray, phrases: list) -> Result:
         best = int(probabilities.argmax())

@@ -63,6 +63,7 @@ class Result:
     error: ErrorInfo | None = None
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    labelled: bool = True  # False for key-phrase-only results (`stratclass phrases`)
 
     @classmethod
     def failed(cls, record: Record, error: ErrorInfo, model: str | None = None) -> Result:
@@ -85,16 +86,13 @@ class Result:
         out: dict[str, Any] = {"id": self.id, "source": self.source}
         if self.title is not None:
             out["title"] = self.title
-        out.update(
-            {
-                "label": self.label,
-                "confidence": None if self.confidence is None else round(self.confidence, 4),
-                "scores": {k: round(v, 4) for k, v in self.scores.items()},
-                "key_phrases": [p.to_dict() for p in self.key_phrases],
-                "model": self.model,
-                "error": None if self.error is None else self.error.to_dict(),
-            }
-        )
+        if self.labelled:
+            out["label"] = self.label
+            out["confidence"] = None if self.confidence is None else round(self.confidence, 4)
+            out["scores"] = {k: round(v, 4) for k, v in self.scores.items()}
+        out["key_phrases"] = [p.to_dict() for p in self.key_phrases]
+        out["model"] = self.model
+        out["error"] = None if self.error is None else self.error.to_dict()
         for key, value in self.meta.items():
             out.setdefault(key, value)
         return out

@@ -40,16 +40,13 @@ class JsonlSink:
 
 def flatten_result(result: Result, labels: list[str], phrases_sep: str = "; ") -> dict[str, object]:
     """A CSV row: one `score_<label>` column per label, key phrases joined, error split in two."""
-    row: dict[str, object] = {
-        "id": result.id,
-        "source": result.source,
-        "title": result.title or "",
-        "label": result.label or "",
-        "confidence": "" if result.confidence is None else round(result.confidence, 4),
-    }
-    for label in labels:
-        score = result.scores.get(label)
-        row[f"score_{label}"] = "" if score is None else round(score, 4)
+    row: dict[str, object] = {"id": result.id, "source": result.source, "title": result.title or ""}
+    if result.labelled:
+        row["label"] = result.label or ""
+        row["confidence"] = "" if result.confidence is None else round(result.confidence, 4)
+        for label in labels:
+            score = result.scores.get(label)
+            row[f"score_{label}"] = "" if score is None else round(score, 4)
     row["key_phrases"] = phrases_sep.join(p.text for p in result.key_phrases)
     row["model"] = result.model or ""
     row["error_type"] = result.error.type if result.error else ""
@@ -65,9 +62,10 @@ def flatten_result(result: Result, labels: list[str], phrases_sep: str = "; ") -
 class CsvSink:
     """CSV with a header fixed by the model's labels (plus any record metadata of the first result)."""
 
-    def __init__(self, stream: IO[str], labels: list[str]) -> None:
+    def __init__(self, stream: IO[str], labels: list[str], labelled: bool = True) -> None:
         self.stream = stream
         self.labels = labels
+        self.labelled = labelled
         self.writer: csv.DictWriter | None = None
 
     def write(self, result: Result) -> None:
@@ -80,7 +78,8 @@ class CsvSink:
 
     def close(self) -> None:
         if self.writer is None:
-            fields = flatten_result(Result("", None, None, None, {}, [], None), self.labels)
+            empty = Result("", None, None, None, {}, [], None, labelled=self.labelled)
+            fields = flatten_result(empty, self.labels)
             csv.DictWriter(self.stream, fieldnames=list(fields)).writeheader()
         self.stream.flush()
 
@@ -96,14 +95,18 @@ class TableSink:
 
     def write(self, result: Result) -> None:
         if not self.header_done:
-            click.echo(
-                f"{'LABEL':<16} {'CONF':>5}  {'ID':<32} KEY PHRASES", file=self.stream, color=self.colour
-            )
+            header = f"{'LABEL':<16} {'CONF':>5}  {'ID':<32} KEY PHRASES"
+            if not result.labelled:
+                header = f"{'ID':<32} KEY PHRASES (coloured by the label they support)"
+            click.echo(header, file=self.stream, color=self.colour)
             self.header_done = True
         ident = result.id if len(result.id) <= 32 else "…" + result.id[-31:]
         if result.error:
             label = click.style(f"{'error':<16}", fg="red", bold=True)
             line = f"{label} {'':>5}  {ident:<32} {result.error.message}"
+        elif not result.labelled:
+            phrases = ", ".join(self._phrase(p) for p in result.key_phrases)
+            line = f"{ident:<32} {phrases}"
         else:
             label = click.style(
                 f"{result.label:<16}", fg=self.colours.get(result.label or "", "white"), bold=True
@@ -111,6 +114,10 @@ class TableSink:
             phrases = ", ".join(p.text for p in result.key_phrases[:5])
             line = f"{label} {result.confidence:>5.2f}  {ident:<32} {phrases}"
         click.echo(line, file=self.stream, color=self.colour)
+
+    def _phrase(self, phrase) -> str:
+        colour = self.colours.get(phrase.supports or "")
+        return click.style(phrase.text, fg=colour) if colour else phrase.text
 
     def close(self) -> None:
         self.stream.flush()
@@ -140,11 +147,13 @@ def format_for_output(output: str | None, is_tty: bool) -> str:
     return "table" if is_tty else "jsonl"
 
 
-def make_sink(fmt: str, stream: IO[str], labels: list[str], colour: bool = False) -> ResultSink:
+def make_sink(
+    fmt: str, stream: IO[str], labels: list[str], colour: bool = False, labelled: bool = True
+) -> ResultSink:
     if fmt == "jsonl":
         return JsonlSink(stream)
     if fmt == "csv":
-        return CsvSink(stream, labels)
+        return CsvSink(stream, labels, labelled)
     if fmt == "table":
         return TableSink(stream, labels, colour)
     raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")

@@ -54,6 +54,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
     Examples:
       stratclass classify article.txt news/ 'reports/*.md'
+      stratclass phrases article.txt --top-phrases 5
       cat statement.txt | stratclass classify --format jsonl
       stratclass train corpus/ --output my-model --cv 5
       stratclass evaluate --model my-model held-out.jsonl --output metrics.json
@@ -71,9 +72,17 @@ def _register() -> None:
     from stratclass.cli.classify import classify_command
     from stratclass.cli.evaluate import evaluate_command
     from stratclass.cli.info import info_command
+    from stratclass.cli.phrases import phrases_command
     from stratclass.cli.train import train_command
 
-    for command in (classify_command, batch_command, train_command, evaluate_command, info_command):
+    for command in (
+        classify_command,
+        phrases_command,
+        batch_command,
+        train_command,
+        evaluate_command,
+        info_command,
+    ):
         main.add_command(command)
 
 
