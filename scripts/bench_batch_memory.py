@@ -29,7 +29,16 @@ BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
 HEADING = "## Batch memory"
 TARGET_RATIO = 1.2
 
-SUBJECTS = ["Ledgerline", "Brightcup", "Fabrik Cloud", "Quarry DB", "Crunchwell", "Glowbox", "Tollgate", "Nähe"]
+SUBJECTS = [
+    "Ledgerline",
+    "Brightcup",
+    "Fabrik Cloud",
+    "Quarry DB",
+    "Crunchwell",
+    "Glowbox",
+    "Tollgate",
+    "Nähe",
+]
 SENTENCES = [
     "{s} sells usage-based payment APIs and SDKs to software teams and marketplaces.",
     "{s} launches a snack subscription box for families, with new flavours every month.",
@@ -49,9 +58,12 @@ def write_export(path: Path, n: int, seed: int = 0) -> int:
         for i in range(n):
             subject = rng.choice(SUBJECTS)
             body = " ".join(
-                rng.choice(SENTENCES).format(s=subject, n=rng.randint(2, 90)) for _ in range(rng.randint(2, 4))
+                rng.choice(SENTENCES).format(s=subject, n=rng.randint(2, 90))
+                for _ in range(rng.randint(2, 4))
             )
-            handle.write(json.dumps({"id": f"rec-{i:07d}", "title": f"{subject} news {i}", "text": body}) + "\n")
+            handle.write(
+                json.dumps({"id": f"rec-{i:07d}", "title": f"{subject} news {i}", "text": body}) + "\n"
+            )
     return path.stat().st_size
 
 
@@ -94,7 +106,9 @@ def run_once(input_path: Path, output_path: Path, jobs: int) -> dict[str, float]
     sampler.join()
     wall = time.perf_counter() - started
     if process.returncode != 0:
-        raise SystemExit(f"batch run failed ({process.returncode}): {stderr.decode(errors='replace')[-2000:]}")
+        raise SystemExit(
+            f"batch run failed ({process.returncode}): {stderr.decode(errors='replace')[-2000:]}"
+        )
     return {"peak_rss_mib": usage.ru_maxrss / 1024, "tree_peak_mib": tree_peak / 1024, "wall_s": wall}
 
 
@@ -108,7 +122,8 @@ def machine() -> str:
 
 def report(rows: list[dict], jobs: int, command: str) -> str:
     ratio = rows[-1]["peak_rss_mib"] / rows[0]["peak_rss_mib"]
-    verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
+    tree_ratio = rows[-1]["tree_peak_mib"] / rows[0]["tree_peak_mib"]
+    verdict = "meets" if max(ratio, tree_ratio) <= TARGET_RATIO else "MISSES"
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
@@ -125,8 +140,8 @@ def report(rows: list[dict], jobs: int, command: str) -> str:
         )
     lines += [
         "",
-        f"Peak RSS ratio {rows[-1]['records']:,} / {rows[0]['records']:,} records: **{ratio:.3f}** "
-        f"({verdict} the target of ≤ {TARGET_RATIO}).",
+        f"Peak RSS ratio {rows[-1]['records']:,} / {rows[0]['records']:,} records: **{ratio:.3f}** for the "
+        f"process, **{tree_ratio:.3f}** for the process tree ({verdict} the target of ≤ {TARGET_RATIO}).",
         "",
     ]
     return "\n".join(lines)

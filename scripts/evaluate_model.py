@@ -74,8 +74,9 @@ def baseline():
 ABLATIONS = {
     "lemma unigrams": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None),
     "lemma 1–2-grams": FeatureConfig(char_ngrams=None),
-    "character 2–5-grams only": FeatureConfig(word_ngrams=None),
-    "lemma 1–2-grams + character 2–5-grams (default)": FeatureConfig(),
+    "character 3–6-grams only": FeatureConfig(word_ngrams=None),
+    "lemma 1–2-grams + character 3–6-grams (default)": FeatureConfig(),
+    "lemma 1–2-grams + character 2–5-grams": FeatureConfig(char_ngrams=(2, 5)),
     "default without sublinear TF": FeatureConfig(sublinear_tf=False),
 }
 

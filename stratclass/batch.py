@@ -12,7 +12,7 @@ import threading
 import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -215,6 +215,8 @@ def run_batch(
     of an interrupted run (or in a finished `output`) are kept and skipped.
     """
     settings = settings or ClassifierSettings()
+    if settings.model is not None:  # workers may start in another folder
+        settings = replace(settings, model=str(Path(settings.model).resolve()))
     output_format(output)
     if jobs < 1:
         raise BatchError(f"--jobs must be 1 or more, not {jobs}")

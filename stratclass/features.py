@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils import murmurhash3_32
 
 # Lemmas are already normalised and space-separated: a token is anything between spaces.
 LEMMA_TOKEN_PATTERN = r"\S+"
@@ -23,7 +24,7 @@ class FeatureConfig:
     """Which feature families to use and how."""
 
     word_ngrams: tuple[int, int] | None = (1, 2)
-    char_ngrams: tuple[int, int] | None = (2, 5)
+    char_ngrams: tuple[int, int] | None = (3, 6)
     sublinear_tf: bool = True
     n_features: int = 2**20
 
@@ -79,6 +80,7 @@ class LemmaRarity:
     def __init__(self, features: FeatureUnion) -> None:
         words = dict(features.transformer_list).get("words")
         self._hash = words.named_steps["hash"] if words is not None else None
+        self._n_features = self._hash.n_features if self._hash is not None else 1
         idf = words.named_steps["tfidf"].idf_ if words is not None else np.zeros(1)
         self._idf = idf
         self._low = float(idf.min())
@@ -90,7 +92,12 @@ class LemmaRarity:
             return 1.0
         value = self._cache.get(lemma)
         if value is None:
-            column = self._hash.transform([lemma]).indices
-            value = 1.0 if not len(column) else (float(self._idf[column[0]]) - self._low) / self._span
+            value = (float(self._idf[hashed_column(lemma, self._n_features)]) - self._low) / self._span
             self._cache[lemma] = value
         return value
+
+
+def hashed_column(term: str, n_features: int) -> int:
+    """The column HashingVectorizer (alternate_sign=False) gives `term`, without its per-call overhead."""
+    h = murmurhash3_32(term, seed=0, positive=False)
+    return (2147483647 - (n_features - 1)) % n_features if h == -2147483648 else abs(h) % n_features

@@ -50,8 +50,9 @@ def load_document(location: str, options: FetchOptions | None = None) -> tuple[b
             fetched = fetch_url(location, options)
         except FetchError as exc:
             raise FeedError(exc.kind, str(exc)) from None
-        headers = dict(fetched.headers)
-        headers.setdefault("content-location", fetched.final_url)
+        # What feedparser reads from a response: the charset, and the base for relative links.
+        headers = {k: v for k, v in fetched.headers.items() if k in ("content-type", "content-language")}
+        headers["content-location"] = fetched.final_url
         return fetched.data, headers
     path = Path(location)
     try:

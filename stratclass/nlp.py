@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 DEFAULT_PIPELINE = "blank:en"
-# Set in the meta of the default pipeline: parse_texts applies its lookup-lemmatizer table in the same
-# pass over the tokens that builds the ParsedText, instead of running the lemmatizer pipe as a second pass.
+# Set in the meta of the default pipeline: parse_texts applies its lookup-lemmatizer table and its
+# sentencizer's rule in the same pass over the tokens that builds the ParsedText, instead of running
+# those pipes as extra passes (each costs about as much as the tokenizer).
 INLINE_LEMMAS = "stratclass_inline_lemmas"
 # Texts are parsed in pieces of at most this many characters: bounded memory, no max_length error.
 PIECE_CHARS = 100_000
@@ -180,36 +181,49 @@ def _lemma_of(token, table, lexicon: EnglishLexicon, inline: bool) -> str:
     return lemma.lower()
 
 
-def _word_class(token, lemma: str, lexicon: EnglishLexicon) -> str:
+def _word_class(token, lemma: str, lexicon: EnglishLexicon, sent_start: bool) -> str:
     """N/J/V/R from the lexicon; unknown words and capitalised words inside a sentence count as names."""
     word_class = lexicon.word_class(token.lower_) or lexicon.word_class(lemma)
     if word_class is None or (token.is_upper and len(token.text) > 1):
         return NOUN
-    if word_class != NOUN and token.text[:1].isupper() and not token.is_sent_start:
+    if word_class != NOUN and token.text[:1].isupper() and not sent_start:
         return NOUN
     return word_class
 
 
-def _casing(token, lexicon: EnglishLexicon) -> int:
+def _casing(token, lexicon: EnglishLexicon, sent_start: bool) -> int:
     """1 for a name-like word (capitalised inside a sentence, or unknown), 0 for an ordinary word,
     -1 for an acronym, which may sit in a phrase with either ("GPU clusters", "AWS Lambda")."""
     text = token.text
     if text.isupper() and len(text) > 1:
         return -1
-    if text[:1].isupper() and (not token.is_sent_start or lexicon.word_class(token.lower_) is None):
+    if text[:1].isupper() and (not sent_start or lexicon.word_class(token.lower_) is None):
         return 1
     return 0
 
 
 def _read_doc(
-    doc: Doc, offset: int, table, lexicon: EnglishLexicon, out: ParsedText, inline: bool = False
+    doc: Doc,
+    offset: int,
+    table,
+    lexicon: EnglishLexicon,
+    out: ParsedText,
+    inline: bool = False,
+    punct_chars: frozenset[str] | None = None,
 ) -> None:
-    """Append the words, candidates and sentences of `doc` (a piece starting at `offset`) to `out`."""
+    """Append the words, candidates and sentences of `doc` (a piece starting at `offset`) to `out`.
+
+    With `punct_chars` (the default pipeline), sentence boundaries follow the sentencizer's own rule in
+    this same pass: a sentence starts at the first token, and at the first token after one of
+    `punct_chars` that is neither punctuation nor one of them.
+    """
     lemmas = out.lemmas
     use_chunks = doc.has_annotation("DEP")
-    run: list[tuple] = []  # (token, lemma, class, word position) of the current candidate run
+    run: list[tuple] = []  # (token, lemma, class, word position, casing) of the current candidate run
     positions: dict[int, int] = {}
     lemma_of: dict[int, str] = {}
+    sentence_starts: list[int] = []
+    seen_period = False
 
     def close_run() -> None:
         if run:
@@ -219,11 +233,22 @@ def _read_doc(
     joining = False
     for token in doc:
         text = token.text
-        if token.is_space or token.is_punct or not _WORDLIKE.search(text):
+        is_punct = token.is_punct
+        if punct_chars is not None:
+            in_chars = text in punct_chars
+            sent_start = token.i == 0 or (seen_period and not is_punct and not in_chars)
+            if sent_start:
+                sentence_starts.append(token.i)
+                seen_period = False
+            elif in_chars:
+                seen_period = True
+        else:
+            sent_start = bool(token.is_sent_start)
+        if is_punct or token.is_space or not _WORDLIKE.search(text):
             # A hyphen inside a word ("self-tuning") keeps the run going; other punctuation ends it.
             joining = text == "-" and bool(run) and not token.whitespace_ and not run[-1][0].whitespace_
             if joining and not use_chunks:
-                run.append((token, "-", _HYPHEN, -1))
+                run.append((token, "-", _HYPHEN, -1, -1))
             else:
                 close_run()
             continue
@@ -233,21 +258,23 @@ def _read_doc(
         lemmas.append(lemma)
         if use_chunks:
             continue
-        if token.is_sent_start:
+        if sent_start:
             close_run()
         if token.is_stop or lemma in _SPECIAL or _NOT_PHRASE_WORD.search(text):
             close_run()
             joining = False
             continue
-        word_class = _COMPOUND if joining else _word_class(token, lemma, lexicon)
-        if not joining:
+        casing = _casing(token, lexicon, sent_start)
+        if joining:
+            word_class = _COMPOUND
+        else:
+            word_class = _word_class(token, lemma, lexicon, sent_start)
             # Names are phrases of their own: "chief executive | Imke Varga", "Michael Buble | weds";
             # a capitalised common word may still lead a phrase ("Web services").
-            casing = _casing(token, lexicon)
-            last = next((item[0] for item in reversed(run) if item[2] != _HYPHEN), None)
-            previous = -1 if last is None else _casing(last, lexicon)
+            last = next((item for item in reversed(run) if item[2] != _HYPHEN), None)
+            previous = -1 if last is None else last[4]
             if (casing == 1 and previous == 0) or (
-                casing == 0 and previous == 1 and lexicon.word_class(last.lower_) is None
+                casing == 0 and previous == 1 and lexicon.word_class(last[0].lower_) is None
             ):
                 close_run()
         joining = False
@@ -256,7 +283,7 @@ def _read_doc(
         elif word_class in (VERB, ADVERB):
             close_run()
             continue
-        run.append((token, lemma, word_class, positions[token.i]))
+        run.append((token, lemma, word_class, positions[token.i], casing))
     close_run()
 
     if use_chunks:
@@ -264,12 +291,17 @@ def _read_doc(
             tokens = [t for t in chunk if not (t.is_stop or t.is_punct or t.is_space or t.like_num)]
             if tokens:
                 _emit_candidates(
-                    [(t, lemma_of.get(t.i, t.lower_), NOUN, positions.get(t.i, 0)) for t in tokens],
+                    [(t, lemma_of.get(t.i, t.lower_), NOUN, positions.get(t.i, 0), 0) for t in tokens],
                     offset,
                     out,
                 )
 
-    if doc.has_annotation("SENT_START"):
+    if punct_chars is not None:
+        ends = [*sentence_starts[1:], len(doc)] if sentence_starts else []
+        for start, end in zip(sentence_starts, ends, strict=True):
+            last = doc[end - 1]
+            out.sentences.append((offset + doc[start].idx, offset + last.idx + len(last.text)))
+    elif doc.has_annotation("SENT_START"):
         out.sentences.extend((offset + s.start_char, offset + s.end_char) for s in doc.sents)
     elif len(doc):
         out.sentences.append((offset, offset + len(doc.text)))
@@ -312,10 +344,11 @@ def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
 
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[ParsedText]:
     """Parse each text once (streaming, in `nlp.pipe` batches) and yield one ParsedText per text."""
-    inline = bool(nlp.meta.get(INLINE_LEMMAS)) and nlp.has_pipe("lemmatizer")
+    inline = bool(nlp.meta.get(INLINE_LEMMAS)) and nlp.has_pipe("lemmatizer") and nlp.has_pipe("sentencizer")
     table = lemma_lookup() if inline else _lemma_table(nlp)
     lexicon = english_lexicon()
-    disabled = ["lemmatizer"] if inline else []
+    disabled = ["lemmatizer", "sentencizer"] if inline else []
+    punct_chars = frozenset(nlp.get_pipe("sentencizer").punct_chars) if inline else None
 
     def pieces() -> Iterator[tuple[str, tuple[str, int, bool]]]:
         for text in texts:
@@ -329,7 +362,7 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> It
     ):
         if current is None:
             current = ParsedText(text=text)
-        _read_doc(doc, offset, table, lexicon, current, inline)
+        _read_doc(doc, offset, table, lexicon, current, inline, punct_chars)
         if last:
             yield current
             current = None

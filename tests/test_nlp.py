@@ -72,3 +72,19 @@ def test_inline_lemmas_equal_what_the_lookup_lemmatizer_pipe_assigns(nlp):
     table = lemma_lookup()
     assert with_pipe == [table.get(t.text, t.text) for t in nlp.make_doc(text)]
     assert parse_text(nlp, text).lemmas[:4] == ["the", "team", "be", "run"]
+
+
+def test_inline_sentences_equal_what_the_sentencizer_pipe_assigns(nlp):
+    text = "First one. Second one?! 'Quoted.' Then (a bracket.) And... the end\n\nNew paragraph: yes! ok"
+    with_pipe = [(s.start_char, s.end_char) for s in nlp(text).sents]  # the sentencizer, run for real
+    assert parse_text(nlp, text).sentences == with_pipe
+
+
+def test_hashed_column_matches_the_hashing_vectorizer():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from stratclass.features import hashed_column
+
+    vectorizer = HashingVectorizer(token_pattern=r"\S+", alternate_sign=False, n_features=2**18)
+    for term in ("api", "über", "ledgerline", "_num_", "x"):
+        assert hashed_column(term, 2**18) == vectorizer.transform([term]).indices[0]

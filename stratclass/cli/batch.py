@@ -19,6 +19,7 @@ INTERRUPTED = 130
     "-o",
     required=True,
     type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="OUT",
     help="Results file, .jsonl or .csv, or - for JSON lines on stdout.",
 )
 @click.option(
