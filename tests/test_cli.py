@@ -207,3 +207,22 @@ def test_python_dash_m_works_and_exit_codes_hold(tmp_path):
     )
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"]["type"] == "not_found"
+
+
+def test_spacy_model_option_loads_a_pipeline_from_a_path(runner, texts, tmp_path):
+    import spacy
+
+    pipeline_dir = tmp_path / "my_pipeline"
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(pipeline_dir)
+    result = runner.invoke(main, ["classify", str(texts / "api.txt"), "--spacy-model", str(pipeline_dir)])
+    assert result.exit_code == 0, result.stderr
+    (row,) = _jsonl(result.stdout)
+    assert row["label"] == "infrastructure" and row["key_phrases"]
+
+
+def test_unknown_spacy_model_is_a_usage_error(runner, texts):
+    result = runner.invoke(main, ["classify", str(texts / "api.txt"), "--spacy-model", "no_such_pipeline_xyz"])
+    assert result.exit_code == 2
+    assert "cannot load spaCy pipeline 'no_such_pipeline_xyz'" in result.stderr
