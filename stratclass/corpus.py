@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,9 +11,8 @@ from pathlib import Path
 
 from stratclass.decoding import InputError, decode_bytes
 from stratclass.errors import StratclassError
+from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, read_csv, read_jsonl
 
-TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 DEFAULT_MIN_PER_LABEL = 5
 IMBALANCE_RATIO = 3.0
 # Near-duplicates: two texts of at least SHINGLE_WORDS words whose sets of word 4-grams overlap with
@@ -76,51 +73,21 @@ class Corpus:
         }
 
 
-def _jsonl_examples(path: Path, data: str, text_field: str, label_field: str, corpus: Corpus) -> None:
-    for lineno, line in enumerate(data.splitlines(), 1):
-        if not line.strip():
+def _table_examples(
+    path: Path, data: str, kind: str, text_field: str, label_field: str, corpus: Corpus
+) -> None:
+    """Examples from a JSONL/CSV corpus file, read by the same readers as classify's inputs."""
+    reader = read_jsonl if kind == "jsonl" else read_csv
+    # No id field: each record is named by its file and line, which is what the messages need.
+    for record in reader(data, str(path), text_field, id_field="", keep=(label_field,)):
+        if record.error is not None:
+            corpus.unreadable.append(record.error.message)
             continue
-        where = f"{path}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            corpus.unreadable.append(f"{where}: invalid JSON ({exc.msg})")
+        label = record.meta.get(label_field)
+        if label is None or isinstance(label, (dict, list)) or not str(label).strip():
+            corpus.unreadable.append(f"{record.id}: field {label_field!r} is missing or empty")
             continue
-        _add_row(obj, where, text_field, label_field, corpus)
-
-
-def _csv_examples(path: Path, data: str, text_field: str, label_field: str, corpus: Corpus) -> None:
-    reader = csv.DictReader(data.splitlines(keepends=True), dialect=_sniff(data))
-    missing = [f for f in (text_field, label_field) if f not in (reader.fieldnames or [])]
-    if missing:
-        corpus.unreadable.append(
-            f"{path}: no column {', '.join(repr(m) for m in missing)} "
-            f"(columns: {', '.join(reader.fieldnames or [])}); use --text-field/--label-field"
-        )
-        return
-    for rowno, row in enumerate(reader, 2):
-        _add_row(row, f"{path}:{rowno}", text_field, label_field, corpus)
-
-
-def _sniff(data: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(data[:65536], delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
-
-
-def _add_row(obj: object, where: str, text_field: str, label_field: str, corpus: Corpus) -> None:
-    if not isinstance(obj, dict):
-        corpus.unreadable.append(f"{where}: not a JSON object")
-        return
-    text, label = obj.get(text_field), obj.get(label_field)
-    if not isinstance(text, str):
-        corpus.unreadable.append(f"{where}: field {text_field!r} is missing or not a string")
-        return
-    if label is None or (isinstance(label, str) and not label.strip()) or isinstance(label, (dict, list)):
-        corpus.unreadable.append(f"{where}: field {label_field!r} is missing or empty")
-        return
-    corpus.examples.append(Example(text=text, label=str(label).strip(), where=where))
+        corpus.examples.append(Example(text=record.text, label=str(label).strip(), where=record.id))
 
 
 def _read_text(path: Path) -> str:
@@ -172,8 +139,7 @@ def read_corpus(paths: Sequence[str | Path], text_field: str = "text", label_fie
             except (OSError, InputError) as exc:
                 corpus.unreadable.append(f"{file}: {exc}")
                 continue
-            reader = _jsonl_examples if kind == "jsonl" else _csv_examples
-            reader(file, data, text_field, label_field, corpus)
+            _table_examples(file, data, kind, text_field, label_field, corpus)
     return corpus
 
 

@@ -85,7 +85,9 @@ def _id_of(obj: dict, id_field: str, fallback: str) -> str:
     return str(value)
 
 
-def _row_record(obj: object, where: str, source: str, text_field: str, id_field: str) -> Record:
+def _row_record(
+    obj: object, where: str, source: str, text_field: str, id_field: str, keep: Sequence[str] = ()
+) -> Record:
     if not isinstance(obj, dict):
         return _error(where, source, "invalid_record", f"{where}: not a JSON object")
     record_id = _id_of(obj, id_field, where)
@@ -94,11 +96,17 @@ def _row_record(obj: object, where: str, source: str, text_field: str, id_field:
         problem = "missing" if text is None else f"not a string ({type(text).__name__})"
         return _error(record_id, source, "missing_text", f"{where}: field {text_field!r} is {problem}")
     title = obj.get("title") if isinstance(obj.get("title"), str) else None
-    return Record(id=record_id, text=text, source=source, title=title)
+    meta = {field: obj.get(field) for field in keep}
+    return Record(id=record_id, text=text, source=source, title=title, meta=meta)
 
 
-def read_jsonl(data: str, source: str, text_field: str = "text", id_field: str = "id") -> Iterator[Record]:
-    """One record per non-blank JSONL line; invalid lines become error records."""
+def read_jsonl(
+    data: str, source: str, text_field: str = "text", id_field: str = "id", keep: Sequence[str] = ()
+) -> Iterator[Record]:
+    """One record per non-blank JSONL line; invalid lines become error records.
+
+    `keep`: further fields to copy into each record's `meta` (e.g. a corpus's label).
+    """
     for lineno, line in enumerate(io.StringIO(data), 1):
         if not line.strip():
             continue
@@ -110,29 +118,37 @@ def read_jsonl(data: str, source: str, text_field: str = "text", id_field: str =
                 where, source, "invalid_json", f"{where}: invalid JSON ({exc.msg} at column {exc.colno})"
             )
             continue
-        yield _row_record(obj, where, source, text_field, id_field)
+        yield _row_record(obj, where, source, text_field, id_field, keep)
 
 
-def read_csv(data: str, source: str, text_field: str = "text", id_field: str = "id") -> Iterator[Record]:
-    """One record per CSV row (delimiter sniffed, quoted newlines kept)."""
+def read_csv(
+    data: str, source: str, text_field: str = "text", id_field: str = "id", keep: Sequence[str] = ()
+) -> Iterator[Record]:
+    """One record per CSV row (delimiter sniffed, quoted newlines kept); `keep` columns go to `meta`.
+
+    A file without the text column (or a `keep` column) is one error record naming the columns it has.
+    """
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(data[:65536], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(data, newline=""), dialect=dialect)
     fields = reader.fieldnames or []
-    if text_field not in fields:
+    missing = [f for f in (text_field, *keep) if f not in fields]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        hint = "--text-field" if missing == [text_field] else "the field options"
         yield _error(
             source,
             source,
             "missing_column",
-            f"{source}: no column {text_field!r} (columns: {', '.join(fields) or 'none'}); use --text-field",
+            f"{source}: no column {names} (columns: {', '.join(fields) or 'none'}); use {hint}",
         )
         return
     try:
         for row in reader:
             where = f"{source}:{reader.line_num}"
-            yield _row_record(row, where, source, text_field, id_field)
+            yield _row_record(row, where, source, text_field, id_field, keep)
     except csv.Error as exc:
         yield _error(
             f"{source}:{reader.line_num}", source, "invalid_csv", f"{source}:{reader.line_num}: {exc}"
