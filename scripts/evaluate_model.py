@@ -73,11 +73,14 @@ def baseline():
 
 ABLATIONS = {
     "lemma unigrams": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None),
-    "lemma 1–2-grams": FeatureConfig(char_ngrams=None),
-    "character 3–6-grams only": FeatureConfig(word_ngrams=None),
-    "lemma 1–2-grams + character 3–6-grams (default)": FeatureConfig(),
-    "lemma 1–2-grams + character 2–5-grams": FeatureConfig(char_ngrams=(2, 5)),
-    "default without sublinear TF": FeatureConfig(sublinear_tf=False),
+    "lemma 1–2-grams": FeatureConfig(word_ngrams=(1, 2), char_ngrams=None),
+    "character 3–6-grams only": FeatureConfig(word_ngrams=None, char_ngrams=(3, 6)),
+    "lemma unigrams + character 3–6-grams": FeatureConfig(word_ngrams=(1, 1), char_ngrams=(3, 6)),
+    "lemma 1–2-grams + character 3–6-grams": FeatureConfig(word_ngrams=(1, 2), char_ngrams=(3, 6)),
+    "lemma 1–2-grams + character 2–5-grams": FeatureConfig(word_ngrams=(1, 2), char_ngrams=(2, 5)),
+    "lemma unigrams without sublinear TF": FeatureConfig(
+        word_ngrams=(1, 1), char_ngrams=None, sublinear_tf=False
+    ),
 }
 
 
@@ -204,6 +207,7 @@ def main() -> None:
         ]
         for name, cfg in ABLATIONS.items():
             print(f"ablation: {name}", file=sys.stderr)
+            name = f"**{name} (default)**" if cfg == features_cfg else name
             cv = cv_f1(make_default(cfg), texts, labels, seed)
             dev_f1 = "–"
             if dev:

@@ -24,6 +24,7 @@ _LAZY = {
     "read_corpus": "stratclass.corpus",
     "validate_corpus": "stratclass.corpus",
     "read_inputs": "stratclass.sources",
+    "run_batch": "stratclass.batch",
 }
 
 __all__ = [  # noqa: RUF022 - grouped by module, like _LAZY
@@ -41,9 +42,11 @@ __all__ = [  # noqa: RUF022 - grouped by module, like _LAZY
     "read_corpus",
     "validate_corpus",
     "read_inputs",
+    "run_batch",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from stratclass.batch import run_batch
     from stratclass.bundle import ModelBundle, load_model
     from stratclass.classifier import Classifier, classify
     from stratclass.corpus import read_corpus, validate_corpus

@@ -25,26 +25,41 @@ class InputError(StratclassError):
         super().__init__(message)
 
 
-def decode_bytes(data: bytes, name: str = "input") -> str:
-    """Decode `data`: BOMs first, then strict UTF-8, then charset detection (charset-normalizer)."""
-    if not data:
+SNIFF_BYTES = 1 << 16
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes: a BOM, else UTF-8, else detected; InputError if binary."""
+    if not head:
         raise InputError("empty_input", "empty file")
     for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise InputError("decode_error", f"invalid {encoding} text ({exc.reason})") from exc
-    head = data[:65536]
+        if head.startswith(bom):
+            return encoding
     if b"\x00" in head or sum(head.count(bytes([c])) for c in _CONTROL) > len(head) * 0.01:
         raise InputError("binary_input", "binary data, not text")
     try:
-        return data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(head).best()
     if best is None:
         raise InputError("decode_error", "cannot detect the text encoding")
+    return best.encoding
+
+
+def decode_bytes(data: bytes, name: str = "input") -> str:
+    """Decode `data`: BOMs first, then strict UTF-8, then charset detection (charset-normalizer)."""
+    encoding = sniff_encoding(data[:SNIFF_BYTES])
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass  # the start looked like one encoding, the whole is another: detect over all of it
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("decode_error", f"cannot decode the text as {encoding} or detect its encoding")
     return str(best)

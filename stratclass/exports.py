@@ -13,19 +13,9 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from stratclass.decoding import InputError
+from stratclass.decoding import SNIFF_BYTES, InputError, sniff_encoding
 from stratclass.records import ErrorInfo, Record
-from stratclass.sources import _row_record
-
-SNIFF_BYTES = 1 << 16
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
+from stratclass.sources import row_record
 
 
 class _BadLine(Exception):
@@ -33,28 +23,6 @@ class _BadLine(Exception):
         super().__init__(f"line {lineno}")
         self.lineno = lineno
         self.encoding = encoding
-
-
-def sniff_encoding(head: bytes) -> str:
-    """The encoding of a file from its first bytes: a BOM, else UTF-8, else detected; InputError if binary."""
-    if not head:
-        raise InputError("empty_input", "empty file")
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return encoding
-    if b"\x00" in head or sum(head.count(bytes([c])) for c in _CONTROL) > len(head) * 0.01:
-        raise InputError("binary_input", "binary data, not text")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head).best()
-    if best is None:
-        raise InputError("decode_error", "cannot detect the text encoding")
-    return best.encoding
 
 
 def _lines(raw: BinaryIO, encoding: str) -> Iterator[str | _BadLine]:
@@ -113,7 +81,7 @@ def stream_jsonl(path: str, text_field: str = "text", id_field: str = "id") -> I
                 message = f"{where}: invalid JSON ({exc.msg} at column {exc.colno})"
                 yield _error(where, path, "invalid_json", message)
                 continue
-            yield _row_record(obj, where, path, text_field, id_field)
+            yield row_record(obj, where, path, text_field, id_field)
 
 
 def stream_csv(path: str, text_field: str = "text", id_field: str = "id") -> Iterator[Record]:
@@ -149,7 +117,7 @@ def stream_csv(path: str, text_field: str = "text", id_field: str = "id") -> Ite
                 return
             for row in reader:
                 where = f"{path}:{reader.line_num}"
-                yield _row_record(row, where, path, text_field, id_field)
+                yield row_record(row, where, path, text_field, id_field)
         except csv.Error as exc:
             where = f"{path}:{reader.line_num}"
             yield _error(where, path, "invalid_csv", f"{where}: {exc}")

@@ -85,9 +85,10 @@ def _id_of(obj: dict, id_field: str, fallback: str) -> str:
     return str(value)
 
 
-def _row_record(
+def row_record(
     obj: object, where: str, source: str, text_field: str, id_field: str, keep: Sequence[str] = ()
 ) -> Record:
+    """A parsed JSONL object or CSV row as a Record (an error record if it has no usable text)."""
     if not isinstance(obj, dict):
         return _error(where, source, "invalid_record", f"{where}: not a JSON object")
     record_id = _id_of(obj, id_field, where)
@@ -118,7 +119,7 @@ def read_jsonl(
                 where, source, "invalid_json", f"{where}: invalid JSON ({exc.msg} at column {exc.colno})"
             )
             continue
-        yield _row_record(obj, where, source, text_field, id_field, keep)
+        yield row_record(obj, where, source, text_field, id_field, keep)
 
 
 def read_csv(
@@ -148,7 +149,7 @@ def read_csv(
     try:
         for row in reader:
             where = f"{source}:{reader.line_num}"
-            yield _row_record(row, where, source, text_field, id_field, keep)
+            yield row_record(row, where, source, text_field, id_field, keep)
     except csv.Error as exc:
         yield _error(
             f"{source}:{reader.line_num}", source, "invalid_csv", f"{source}:{reader.line_num}: {exc}"

@@ -39,13 +39,16 @@ def _handler(state: FeedServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name.replace("_", "-"), value)
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name.replace("_", "-"), value)
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up first (the slow answer): that is the point
 
         def do_GET(self) -> None:
             state.requests.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})

@@ -92,12 +92,15 @@ def test_classify_output_file_format_from_extension(runner, texts, tmp_path):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
 
 
-def test_threshold_and_top_phrases_options(runner, texts):
+def test_threshold_and_top_phrases_options(runner):
+    # A text with no strategy signal: its top probability is well below 0.99.
     result = runner.invoke(
-        main, ["classify", str(texts / "api.txt"), "--threshold", "1.0", "--top-phrases", "0"]
+        main, ["classify", "--threshold", "0.99", "--top-phrases", "0"], input="Something happened on Monday."
     )
     (row,) = _jsonl(result.stdout)
+    assert row["confidence"] < 0.99
     assert row["label"] == "uncertain" and row["key_phrases"] == []
+    assert abs(sum(row["scores"].values()) - 1.0) < 1e-3
 
 
 def test_failed_records_give_exit_1_and_error_records(runner, texts):
@@ -223,6 +226,8 @@ def test_spacy_model_option_loads_a_pipeline_from_a_path(runner, texts, tmp_path
 
 
 def test_unknown_spacy_model_is_a_usage_error(runner, texts):
-    result = runner.invoke(main, ["classify", str(texts / "api.txt"), "--spacy-model", "no_such_pipeline_xyz"])
+    result = runner.invoke(
+        main, ["classify", str(texts / "api.txt"), "--spacy-model", "no_such_pipeline_xyz"]
+    )
     assert result.exit_code == 2
     assert "cannot load spaCy pipeline 'no_such_pipeline_xyz'" in result.stderr

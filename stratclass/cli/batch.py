@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from stratclass.cli import RECORDS_FAILED
-from stratclass.cli.options import model_option, spacy_model_option, text_field_option
+from stratclass.cli.options import (
+    batch_size_option,
+    id_field_option,
+    model_option,
+    spacy_model_option,
+    text_field_option,
+    threshold_option,
+    top_phrases_option,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tqdm import tqdm
+
+    from stratclass.batch import BatchSummary
+    from stratclass.records import Result
 
 INTERRUPTED = 130
 
@@ -42,29 +57,12 @@ INTERRUPTED = 130
     help="Label on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786).",
 )
 @text_field_option
-@click.option("--id-field", default="id", show_default=True, help="JSONL/CSV field holding the record id.")
+@id_field_option
 @model_option
 @spacy_model_option
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Below this confidence the label is 'uncertain' [default: the model's, 0.6 for the shipped one].",
-)
-@click.option(
-    "--top-phrases",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    help="Key phrases per result (0: none).",
-)
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=64,
-    show_default=True,
-    help="Texts per nlp.pipe batch.",
-)
+@threshold_option
+@top_phrases_option
+@batch_size_option
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
@@ -123,7 +121,7 @@ def batch_command(
       stratclass batch big.jsonl --output labels.jsonl --resume
       stratclass batch feeds/ --scheduler tcp://10.0.0.5:8786 --output labels.jsonl
     """
-    from stratclass.batch import BatchSummary, ClassifierSettings, run_batch
+    from stratclass.batch import ClassifierSettings, run_batch
     from stratclass.fetch import FetchOptions
     from stratclass.journal import journal_path
 
@@ -136,7 +134,7 @@ def batch_command(
     )
     progress = _progress_bar() if sys.stderr.isatty() else None
 
-    def on_chunk(results: list, summary: BatchSummary) -> None:
+    def on_chunk(results: list[Result], summary: BatchSummary) -> None:
         if progress is not None:
             progress.update(len(results))
             progress.set_postfix(errors=summary.errors, refresh=False)
@@ -156,23 +154,22 @@ def batch_command(
             on_chunk=on_chunk,
         )
     except KeyboardInterrupt:
-        if progress is not None:
-            progress.close()
         if output != "-":
             click.echo(
-                f"stratclass: interrupted; finished records are kept in {journal_path(output)}: "
+                f"\nstratclass: interrupted; finished records are kept in {journal_path(output)}: "
                 f"run the same command with --resume to go on",
                 err=True,
             )
         sys.exit(INTERRUPTED)
-    if progress is not None:
-        progress.close()
+    finally:
+        if progress is not None:
+            progress.close()
     click.echo(format_summary(summary), err=True)
     if summary.errors:
         sys.exit(RECORDS_FAILED)
 
 
-def _progress_bar():
+def _progress_bar() -> tqdm:
     from tqdm import tqdm
 
     bar = tqdm(unit="item", file=sys.stderr, dynamic_ncols=True, desc="labelling")
@@ -180,7 +177,7 @@ def _progress_bar():
     return bar
 
 
-def format_summary(summary) -> str:
+def format_summary(summary: BatchSummary) -> str:
     """The end-of-run report: totals, then the count per label."""
     parts = [
         f"{summary.labelled} labelled",

@@ -10,6 +10,7 @@ from stratclass.cli.options import (
     model_option,
     output_options,
     spacy_model_option,
+    threshold_option,
     top_phrases_option,
 )
 
@@ -19,12 +20,7 @@ from stratclass.cli.options import (
 @output_options
 @model_option
 @spacy_model_option
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Below this confidence the label is 'uncertain' [default: the model's, 0.6 for the shipped one].",
-)
+@threshold_option
 @top_phrases_option
 @batch_size_option
 def classify_command(

@@ -81,3 +81,12 @@ batch_size_option = click.option(
     show_default=True,
     help="Texts per nlp.pipe batch.",
 )
+threshold_option = click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Below this confidence the label is 'uncertain' [default: the model's, 0.6 for the shipped one].",
+)
+id_field_option = click.option(
+    "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the id."
+)
