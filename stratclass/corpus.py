@@ -11,7 +11,8 @@ from pathlib import Path
 
 from stratclass.decoding import InputError, decode_bytes
 from stratclass.errors import StratclassError
-from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, read_csv, read_jsonl
+from stratclass.exports import stream_csv, stream_jsonl
+from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES
 
 DEFAULT_MIN_PER_LABEL = 5
 IMBALANCE_RATIO = 3.0
@@ -73,13 +74,11 @@ class Corpus:
         }
 
 
-def _table_examples(
-    path: Path, data: str, kind: str, text_field: str, label_field: str, corpus: Corpus
-) -> None:
-    """Examples from a JSONL/CSV corpus file, read by the same readers as classify's inputs."""
-    reader = read_jsonl if kind == "jsonl" else read_csv
+def _table_examples(path: Path, kind: str, text_field: str, label_field: str, corpus: Corpus) -> None:
+    """Examples from a JSONL/CSV corpus file, read by the same streaming readers as classify's inputs."""
+    reader = stream_jsonl if kind == "jsonl" else stream_csv
     # No id field: each record is named by its file and line, which is what the messages need.
-    for record in reader(data, str(path), text_field, id_field="", keep=(label_field,)):
+    for record in reader(str(path), text_field, id_field="", keep=(label_field,)):
         if record.error is not None:
             corpus.unreadable.append(record.error.message)
             continue
@@ -134,12 +133,7 @@ def read_corpus(paths: Sequence[str | Path], text_field: str = "text", label_fie
             if kind is None:
                 corpus.unreadable.append(f"{file}: not a corpus file (expected .jsonl, .ndjson or .csv)")
                 continue
-            try:
-                data = _read_text(file)
-            except (OSError, InputError) as exc:
-                corpus.unreadable.append(f"{file}: {exc}")
-                continue
-            _table_examples(file, data, kind, text_field, label_field, corpus)
+            _table_examples(file, kind, text_field, label_field, corpus)
     return corpus
 
 

@@ -16,7 +16,6 @@ from stratclass.batch_inputs import read_batch_sources
 from stratclass.exports import stream_csv, stream_jsonl
 from stratclass.journal import Journal, JournalError, csv_columns, journal_path
 from stratclass.records import Record
-from stratclass.sources import read_csv, read_jsonl
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 SETTINGS = ClassifierSettings(top_phrases=3)
@@ -44,18 +43,29 @@ def export(tmp_path) -> Path:
     return path
 
 
-def test_stream_jsonl_gives_the_same_records_as_read_jsonl(export):
-    assert list(stream_jsonl(str(export))) == list(
-        read_jsonl(export.read_text(encoding="utf-8"), str(export))
-    )
+def test_stream_jsonl_yields_one_record_per_line_with_errors_in_place(export):
+    records = list(stream_jsonl(str(export)))
+    assert len(records) == 42  # 40 records, the invalid line, the repeated id (dropped later, by batch)
+    assert [r.id for r in records[:9]] == [*(f"r{i:02d}" for i in range(7)), f"{export}:8", "r07"]
+    assert records[7].error.type == "invalid_json" and f"{export}:8" in records[7].error.message
+    assert records[0].text == f"{TEXTS[0]} Item 0." and records[0].error is None
 
 
-def test_stream_csv_gives_the_same_records_as_read_csv(tmp_path):
+def test_stream_jsonl_reads_an_open_stream_and_keeps_extra_fields(tmp_path):
+    data = io.BytesIO(b'{"text": "a", "label": "x"}\n\n{"text": "b"}\n')
+    records = list(stream_jsonl("<stdin>", keep=("label",), stream=data))
+    assert [(r.id, r.text, r.meta) for r in records] == [
+        ("<stdin>:1", "a", {"label": "x"}),
+        ("<stdin>:3", "b", {"label": None}),
+    ]
+
+
+def test_stream_csv_reads_windows_1252_with_quoted_newlines_and_sniffed_delimiter(tmp_path):
     path = tmp_path / "rows.csv"
-    path.write_text('key;body\nk1;"two\nlines"\n;no key\nk3;Crunchy snacks\n', encoding="cp1252")
-    expected = list(read_csv(path.read_text(encoding="cp1252"), str(path), "body", "key"))
-    assert list(stream_csv(str(path), "body", "key")) == expected
-    assert [r.id for r in expected] == ["k1", f"{path}:4", "k3"]
+    path.write_text('key;body\nk1;"two\nlines café"\n;no key\nk3;Crunchy snacks\n', encoding="cp1252")
+    records = list(stream_csv(str(path), "body", "key"))
+    assert [r.id for r in records] == ["k1", f"{path}:4", "k3"]
+    assert records[0].text == "two\nlines café"
 
 
 def test_stream_csv_without_the_text_column_is_one_error_record(tmp_path):
