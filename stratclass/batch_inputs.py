@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from stratclass.exports import stream_csv, stream_jsonl
-from stratclass.feeds import FEED_SUFFIXES, OPML_SUFFIXES, error_record, read_feeds
+from stratclass.feeds import FEED_SUFFIXES, OPML_SUFFIXES, read_feeds
 from stratclass.fetch import FetchOptions, is_url
-from stratclass.records import Record
-from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, read_inputs
+from stratclass.records import Record, error_record
+from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, files_in, read_inputs
 
 BATCH_SUFFIXES = FEED_SUFFIXES | OPML_SUFFIXES | set(TABLE_SUFFIXES) | TEXT_SUFFIXES
 
@@ -46,12 +46,11 @@ def expand_sources(sources: Sequence[str], exclude: Iterable[Path] = ()) -> Iter
         path = Path(source)
         if path.is_dir():
             found = False
-            for file in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in file.relative_to(path).parts):
-                    continue
-                if file.suffix.lower() in BATCH_SUFFIXES and file.is_file() and file.resolve() not in skip:
-                    found = True
-                    yield str(file), None
+            for file in files_in(
+                path, lambda f: f.suffix.lower() in BATCH_SUFFIXES and f.resolve() not in skip
+            ):
+                found = True
+                yield str(file), None
             if not found:
                 yield source, "folder holds no feeds, OPML lists, JSONL/CSV exports or text files"
         elif path.exists():
@@ -71,7 +70,7 @@ def read_batch_sources(
     """Stream records from every source; a source that fails as a whole becomes one error record."""
     for location, problem in expand_sources(sources, exclude):
         if problem:
-            yield error_record(location, "not_found", f"{location}: {problem}")
+            yield error_record(location, location, "not_found", f"{location}: {problem}")
             continue
         kind = "feed" if is_url(location) else kind_of(location)
         if kind == "feed":

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 from stratclass.decoding import SNIFF_BYTES, InputError, sniff_encoding
-from stratclass.records import ErrorInfo, Record
+from stratclass.records import Record, error_record
 
 
 class _BadLine(Exception):
@@ -46,11 +46,6 @@ def _open(path: str, stream: BinaryIO | None = None) -> tuple[BinaryIO, str]:
         raw.close()
         raise
     return raw, encoding
-
-
-def error_record(record_id: str, source: str, kind: str, message: str) -> Record:
-    """A record that could not be read: it keeps its id and source and says why."""
-    return Record(id=record_id, text="", source=source, error=ErrorInfo(kind, message))
 
 
 def _id_of(obj: dict, id_field: str, fallback: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from stratclass.errors import StratclassError
 from stratclass.fetch import FetchError, FetchOptions, fetch_url, is_url
 from stratclass.html_text import html_to_text
-from stratclass.records import ErrorInfo, Record
+from stratclass.records import Record, error_record
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 OPML_SUFFIXES = {".opml"}
@@ -35,11 +35,6 @@ class FeedError(StratclassError):
     def __init__(self, kind: str, message: str) -> None:
         self.kind = kind
         super().__init__(message)
-
-
-def error_record(location: str, kind: str, message: str) -> Record:
-    """The one record that stands for a feed or list that failed as a whole."""
-    return Record(id=location, text="", source=location, error=ErrorInfo(kind, message))
 
 
 def load_document(location: str, options: FetchOptions | None = None) -> tuple[bytes, dict[str, str]]:
@@ -158,14 +153,14 @@ def read_feeds(location: str, options: FetchOptions | None = None) -> Iterator[R
             yield from parse_feed(data, location, headers=headers)
             return
     except FeedError as exc:
-        yield error_record(location, exc.kind, str(exc))
+        yield error_record(location, location, exc.kind, str(exc))
         return
     for feed in listed:  # listed feeds are read as feeds only: a list cannot pull in further lists
         try:
             data, headers = load_document(feed, options)
             yield from parse_feed(data, feed, headers=headers)
         except FeedError as exc:
-            yield error_record(feed, exc.kind, f"{exc} (listed in {location})")
+            yield error_record(feed, feed, exc.kind, f"{exc} (listed in {location})")
 
 
 def _plain(value: str, detail: Any = None) -> str:

@@ -29,6 +29,11 @@ class Record:
     error: ErrorInfo | None = None
 
 
+def error_record(record_id: str, source: str | None, kind: str, message: str) -> Record:
+    """A record that could not be read or fetched: it keeps its id and source and says why."""
+    return Record(id=record_id, text="", source=source, error=ErrorInfo(kind, message))
+
+
 @dataclass(slots=True)
 class KeyPhrase:
     """A phrase the text is about, with the label its model weights push toward (None: neutral)."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 import glob
 import io
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from stratclass.decoding import InputError, decode_bytes
-from stratclass.exports import error_record, stream_csv, stream_jsonl
-from stratclass.records import Record
+from stratclass.exports import stream_csv, stream_jsonl
+from stratclass.records import Record, error_record
 
 INPUT_FORMATS = ("auto", "text", "jsonl", "csv")
 TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -32,6 +32,15 @@ def format_of(path: str, input_format: str) -> str:
     return TABLE_SUFFIXES.get(Path(path).suffix.lower(), "text")
 
 
+def files_in(folder: Path, wanted: Callable[[Path], bool]) -> Iterator[Path]:
+    """Files below `folder` that `wanted` accepts, recursively in name order, skipping hidden ones."""
+    for file in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in file.relative_to(folder).parts):
+            continue
+        if (file.is_file() or file.is_symlink()) and wanted(file):
+            yield file
+
+
 def expand_inputs(inputs: Sequence[str], input_format: str = "auto") -> Iterator[tuple[str, str | None]]:
     """Yield (path, None) for each file to read, or (input, reason) for an input that names nothing."""
     for item in inputs:
@@ -40,17 +49,17 @@ def expand_inputs(inputs: Sequence[str], input_format: str = "auto") -> Iterator
             continue
         path = Path(item)
         if path.is_dir():
-            found = False
-            for file in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in file.relative_to(path).parts):
-                    continue
+
+            def wanted(file: Path) -> bool:
                 suffix = file.suffix.lower()
-                wanted = suffix in TEXT_SUFFIXES or (input_format == "auto" and suffix in TABLE_SUFFIXES)
                 if input_format in ("jsonl", "csv"):
-                    wanted = TABLE_SUFFIXES.get(suffix) == input_format
-                if wanted and (file.is_file() or file.is_symlink()):
-                    found = True
-                    yield str(file), None
+                    return TABLE_SUFFIXES.get(suffix) == input_format
+                return suffix in TEXT_SUFFIXES or (input_format == "auto" and suffix in TABLE_SUFFIXES)
+
+            found = False
+            for file in files_in(path, wanted):
+                found = True
+                yield str(file), None
             if not found:
                 yield item, "folder holds no text files (.txt, .md, .rst, .jsonl, .csv)"
         elif path.exists() or path.is_symlink():
