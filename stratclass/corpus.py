@@ -90,7 +90,7 @@ def _table_examples(path: Path, kind: str, text_field: str, label_field: str, co
 
 
 def _read_text(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), str(path))
+    return decode_bytes(path.read_bytes())
 
 
 def _label_folders(folder: Path) -> list[Path]:

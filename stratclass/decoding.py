@@ -50,7 +50,7 @@ def sniff_encoding(head: bytes) -> str:
     return best.encoding
 
 
-def decode_bytes(data: bytes, name: str = "input") -> str:
+def decode_bytes(data: bytes) -> str:
     """Decode `data`: BOMs first, then strict UTF-8, then charset detection (charset-normalizer)."""
     encoding = sniff_encoding(data[:SNIFF_BYTES])
     try:

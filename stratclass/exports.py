@@ -74,7 +74,8 @@ def row_record(
     return Record(id=record_id, text=text, source=source, title=title, meta=meta)
 
 
-def _failed_open(path: str, exc: Exception) -> Record:
+def open_failure(path: str, exc: Exception) -> Record:
+    """The error record for an input that could not be opened or decoded."""
     if isinstance(exc, InputError):
         return error_record(path, path, exc.kind, f"{path}: {exc}")
     if isinstance(exc, FileNotFoundError):
@@ -96,7 +97,7 @@ def stream_jsonl(
     try:
         raw, encoding = _open(path, stream)
     except (InputError, OSError) as exc:
-        yield _failed_open(path, exc)
+        yield open_failure(path, exc)
         return
     with raw:
         for lineno, line in enumerate(_lines(raw, encoding), 1):
@@ -129,7 +130,7 @@ def stream_csv(
     try:
         raw, encoding = _open(path, stream)
     except (InputError, OSError) as exc:
-        yield _failed_open(path, exc)
+        yield open_failure(path, exc)
         return
     with raw:
         head = raw.read(SNIFF_BYTES)

@@ -220,8 +220,7 @@ def _read_doc(
     lemmas = out.lemmas
     use_chunks = doc.has_annotation("DEP")
     run: list[tuple] = []  # (token, lemma, class, word position, casing) of the current candidate run
-    positions: dict[int, int] = {}
-    lemma_of: dict[int, str] = {}
+    chunk_words: dict[int, tuple[str, int]] = {}  # token index -> (lemma, word position), for noun chunks
     sentence_starts: list[int] = []
     seen_period = False
 
@@ -253,10 +252,10 @@ def _read_doc(
                 close_run()
             continue
         lemma = _lemma_of(token, table, lexicon, inline)
-        positions[token.i] = len(lemmas)
-        lemma_of[token.i] = lemma
+        position = len(lemmas)
         lemmas.append(lemma)
         if use_chunks:
+            chunk_words[token.i] = (lemma, position)
             continue
         if sent_start:
             close_run()
@@ -283,18 +282,15 @@ def _read_doc(
         elif word_class in (VERB, ADVERB):
             close_run()
             continue
-        run.append((token, lemma, word_class, positions[token.i], casing))
+        run.append((token, lemma, word_class, position, casing))
     close_run()
 
     if use_chunks:
         for chunk in doc.noun_chunks:
             tokens = [t for t in chunk if not (t.is_stop or t.is_punct or t.is_space or t.like_num)]
             if tokens:
-                _emit_candidates(
-                    [(t, lemma_of.get(t.i, t.lower_), NOUN, positions.get(t.i, 0), 0) for t in tokens],
-                    offset,
-                    out,
-                )
+                items = [(t, *chunk_words.get(t.i, (t.lower_, 0))) for t in tokens]
+                _emit_candidates([(t, lemma, NOUN, position, 0) for t, lemma, position in items], offset, out)
 
     if punct_chars is not None:
         ends = [*sentence_starts[1:], len(doc)] if sentence_starts else []

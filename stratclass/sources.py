@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from stratclass.decoding import InputError, decode_bytes
-from stratclass.exports import stream_csv, stream_jsonl
+from stratclass.exports import open_failure, stream_csv, stream_jsonl
 from stratclass.records import Record, error_record
 
 INPUT_FORMATS = ("auto", "text", "jsonl", "csv")
@@ -106,11 +106,8 @@ def read_inputs(
             yield from reader(source, text_field, id_field, stream=stream)
             continue
         try:
-            text = decode_bytes(_read_bytes(path, stdin), source)
-        except InputError as exc:
-            yield error_record(source, source, exc.kind, f"{source}: {exc}")
-            continue
-        except OSError as exc:
-            yield error_record(source, source, "unreadable", f"{source}: {exc.strerror or exc}")
+            text = decode_bytes(_read_bytes(path, stdin))
+        except (InputError, OSError) as exc:
+            yield open_failure(source, exc)
             continue
         yield Record(id=source, text=text, source=source)

@@ -88,3 +88,26 @@ def test_hashed_column_matches_the_hashing_vectorizer():
     vectorizer = HashingVectorizer(token_pattern=r"\S+", alternate_sign=False, n_features=2**18)
     for term in ("api", "über", "ledgerline", "_num_", "x"):
         assert hashed_column(term, 2**18) == vectorizer.transform([term]).indices[0]
+
+
+def test_noun_chunks_are_the_candidates_when_the_parse_has_dependencies(nlp):
+    from spacy.tokens import Doc
+
+    from stratclass.lexicon import english_lexicon
+    from stratclass.nlp import ParsedText, _read_doc
+
+    # What a trained pipeline (e.g. en_core_web_sm) would annotate, built by hand: no model needed.
+    words = ["Ledgerline", "sells", "payout", "APIs", "to", "large", "marketplaces"]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[True] * 6 + [False],
+        pos=["PROPN", "VERB", "NOUN", "NOUN", "ADP", "ADJ", "NOUN"],
+        heads=[1, 1, 3, 1, 1, 6, 4],
+        deps=["nsubj", "ROOT", "compound", "dobj", "prep", "amod", "pobj"],
+    )
+    out = ParsedText(text=doc.text)
+    _read_doc(doc, 0, None, english_lexicon(), out)
+    assert [c.text for c in out.candidates] == ["Ledgerline", "payout APIs", "large marketplaces"]
+    assert [c.position for c in out.candidates] == [0, 2, 5]
+    assert out.lemmas[:2] == ["ledgerline", "sells"]
