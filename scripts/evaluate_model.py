@@ -34,18 +34,14 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from scripts.report_sections import replace_section  # noqa: E402
 from stratclass.bundle import load_model  # noqa: E402
 from stratclass.corpus import read_corpus  # noqa: E402
+from stratclass.evaluation import brier_score  # noqa: E402
 from stratclass.features import FeatureConfig  # noqa: E402
 from stratclass.model import ClassifierConfig, build_pipeline  # noqa: E402
-from stratclass.training import feature_texts  # noqa: E402
+from stratclass.nlp import feature_texts  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "yc-dev.jsonl"
 TARGET_ACCURACY = 0.85  # accuracy the labelled (not `uncertain`) dev texts should reach
 OUT = ROOT / "docs" / "EVALUATION.md"
-
-
-def brier(probabilities: np.ndarray, gold: list[str], labels: list[str]) -> float:
-    truth = np.array([[1.0 if g == lab else 0.0 for lab in labels] for g in gold])
-    return float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
 
 
 def scores(model, features, gold) -> dict:
@@ -55,7 +51,7 @@ def scores(model, features, gold) -> dict:
     return {
         "macro_f1": f1_score(gold, predicted, average="macro"),
         "per_label": dict(zip(labels, f1_score(gold, predicted, average=None, labels=labels), strict=True)),
-        "brier": brier(probabilities, gold, labels),
+        "brier": brier_score(probabilities, gold, labels),
         "confusion": confusion_matrix(gold, predicted, labels=labels).tolist(),
         "labels": labels,
         "probabilities": probabilities,

@@ -21,7 +21,7 @@ from scripts.evaluate_model import DEV, cv_f1  # noqa: E402
 from stratclass.corpus import read_corpus  # noqa: E402
 from stratclass.features import FeatureConfig  # noqa: E402
 from stratclass.model import ClassifierConfig, build_pipeline  # noqa: E402
-from stratclass.training import feature_texts  # noqa: E402
+from stratclass.nlp import feature_texts  # noqa: E402
 
 SETTINGS = [
     ("default", FeatureConfig(), ClassifierConfig()),

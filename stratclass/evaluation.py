@@ -10,7 +10,13 @@ import numpy as np
 
 from stratclass.bundle import ModelBundle, load_model
 from stratclass.corpus import Corpus, CorpusError, Example
-from stratclass.nlp import build_pipeline, parse_texts
+from stratclass.nlp import feature_texts
+
+
+def brier_score(probabilities: np.ndarray, gold: Sequence[str], labels: Sequence[str]) -> float:
+    """Mean over texts of the sum over labels of (probability - truth)^2; 0 is perfect, 2 the worst."""
+    truth = np.array([[1.0 if g == label else 0.0 for label in labels] for g in gold])
+    return float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
 
 
 def evaluate(
@@ -36,8 +42,7 @@ def evaluate(
         )
     if problems:
         raise CorpusError(problems)
-    nlp = build_pipeline(spacy_model or bundle.spacy_pipeline)
-    texts = [p.feature_text for p in parse_texts(nlp, (e.text for e in examples))]
+    texts = feature_texts([e.text for e in examples], spacy_model or bundle.spacy_pipeline)
     probabilities = bundle.pipeline.predict_proba(texts)
     labels = bundle.labels
     predicted = [labels[i] for i in probabilities.argmax(axis=1)]
@@ -45,7 +50,6 @@ def evaluate(
     precision, recall, f1, support = precision_recall_fscore_support(
         gold, predicted, labels=labels, zero_division=0
     )
-    truth = np.array([[1.0 if g == lab else 0.0 for lab in labels] for g in gold])
     return {
         "model": bundle.model_id,
         "examples": len(examples),
@@ -53,7 +57,7 @@ def evaluate(
         "macro_f1": round(
             float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)), 4
         ),
-        "brier": round(float(np.mean(np.sum((probabilities - truth) ** 2, axis=1))), 4),
+        "brier": round(brier_score(probabilities, gold, labels), 4),
         "per_label": {
             lab: {
                 "precision": round(float(p), 4),

@@ -364,6 +364,12 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> It
             current = None
 
 
+def feature_texts(texts: Iterable[str], spacy_model: str | None = None, batch_size: int = 64) -> list[str]:
+    """Parse texts with the named spaCy pipeline and return the classifier's input for each."""
+    nlp = build_pipeline(spacy_model)
+    return [p.feature_text for p in parse_texts(nlp, texts, batch_size=batch_size)]
+
+
 def parse_text(nlp: Language, text: str) -> ParsedText:
     """Parse one text."""
     return next(parse_texts(nlp, [text]))

@@ -22,8 +22,7 @@ from stratclass.corpus import (
 )
 from stratclass.features import FeatureConfig
 from stratclass.model import ClassifierConfig, build_pipeline
-from stratclass.nlp import DEFAULT_PIPELINE, parse_texts
-from stratclass.nlp import build_pipeline as build_nlp
+from stratclass.nlp import DEFAULT_PIPELINE, feature_texts
 
 DEFAULT_THRESHOLD = 0.6
 
@@ -35,12 +34,6 @@ class TrainResult:
     bundle: ModelBundle
     report: CorpusReport
     cv_macro_f1: list[float] | None = None
-
-
-def feature_texts(texts: Sequence[str], spacy_model: str | None = None, batch_size: int = 64) -> list[str]:
-    """Parse texts with the spaCy pipeline and return the classifier's input for each."""
-    nlp = build_nlp(spacy_model)
-    return [p.feature_text for p in parse_texts(nlp, texts, batch_size=batch_size)]
 
 
 def cross_validate(
