@@ -1,9 +1,9 @@
-"""Build stratclass/resources/english_words.tsv.gz from spacy-lookups-data (run once; output is committed).
+"""Build stratclass/resources/english_words.npz from spacy-lookups-data (run once; output is committed).
 
     python scripts/build_english_lexicon.py
 
-It also stores the lookup lemmatizer's table (english_lemmas.tsv.gz). For each common English word form it stores the log-probability (how rare the word is in general English)
-and its most likely word class (N noun, J adjective, V verb, R adverb), which key-phrase extraction needs
+It also stores the lookup lemmatizer's table (english_lemmas.npz). For each common English word form
+it stores the log-probability (how rare the word is in general English) and its most likely word class (N noun, J adjective, V verb, R adverb), which key-phrase extraction needs
 with the blank spaCy pipeline, where there is no part-of-speech tagger:
 - the class comes from spacy-lookups-data's lemma index (which base forms are nouns, verbs, adjectives,
   adverbs) via the lemma lookup table, and for forms the index leaves ambiguous ("rents", "yields") from
@@ -21,11 +21,16 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 import spacy_lookups_data
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "stratclass" / "resources" / "english_words.tsv.gz"
-LEMMAS_OUT = ROOT / "stratclass" / "resources" / "english_lemmas.tsv.gz"
+sys.path.insert(0, str(ROOT))
+
+from stratclass.lexicon import LEMMAS_FILE, WORDS_FILE, save_sorted  # noqa: E402
+
+OUT = ROOT / "stratclass" / "resources" / WORDS_FILE
+LEMMAS_OUT = ROOT / "stratclass" / "resources" / LEMMAS_FILE
 MIN_LOGPROB = -18.0
 WORD = re.compile(r"^[a-z][a-z'\-]*$")
 CLASSES = {"noun": "N", "adj": "J", "verb": "V", "adv": "R"}
@@ -100,28 +105,22 @@ def main() -> None:
         else:
             tag = by_cluster(word, found) or (sorted(found, key="NJVR".index)[0] if found else "N")
             stats["cluster" if found else "unknown"] += 1
-        rows.append(f"{word}\t{prob.get(word):.1f}\t{tag}")
+        rows.append((word, round(prob.get(word), 1), tag))
         stats[tag] += 1
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write(
-            "# word\tlogprob\tclass (N noun, J adjective, V verb, R adverb); built by scripts/build_english_lexicon.py\n"
-        )
-        handle.write("\n".join(rows) + "\n")
+    save_sorted(
+        OUT,
+        "words",
+        [word for word, _, _ in rows],
+        logprobs=np.array([logprob for _, logprob, _ in rows], dtype=np.float32),
+        classes=np.array([tag.encode("ascii") for _, _, tag in rows]),
+    )
     print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB): {dict(stats)}", file=sys.stderr)
 
     # The lookup lemmatizer's own table, verbatim, so the default pipeline initialises without loading
     # every English table of spacy-lookups-data.
-    with gzip.open(LEMMAS_OUT, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write(
-            "# form\tlemma: spacy-lookups-data en_lemma_lookup; built by scripts/build_english_lexicon.py\n"
-        )
-        handle.write(
-            "\n".join(
-                f"{form}\t{lemma}" for form, lemma in sorted(lookup.items()) if "\t" not in form + lemma
-            )
-        )
-        handle.write("\n")
+    forms = sorted(lookup)
+    save_sorted(LEMMAS_OUT, "forms", forms, lemmas=np.array([lookup[f].encode("utf-8") for f in forms]))
     print(
         f"wrote {LEMMAS_OUT} ({LEMMAS_OUT.stat().st_size // 1024} KiB, {len(lookup)} forms)", file=sys.stderr
     )

@@ -1,8 +1,10 @@
-"""Model bundles: a folder with the fitted pipeline (skops format) and `model.json`, its card.
+"""Model bundles: a folder with the fitted pipeline (skops format), its numpy copy and `model.json`.
 
-Loading never unpickles anything: the pipeline is rebuilt by `skops.io` from an audited list of
-scikit-learn/numpy/scipy types, every file is checked against the SHA-256 recorded in `model.json`,
-and library versions are compared with the ones the model was trained with.
+Loading never unpickles anything: every file is checked against the SHA-256 recorded in `model.json`;
+the pipeline is rebuilt by `skops.io` from an audited list of scikit-learn/numpy/scipy types; the numpy
+copy (`linear.npz`, see stratclass.linear) is read with `allow_pickle=False`; and library versions are
+compared with the ones the model was trained with. Predictions use the numpy copy, so the shipped model
+starts without importing scikit-learn or skops.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import shutil
 import tempfile
 import warnings
 import zipfile
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,12 @@ from stratclass.errors import StratclassError
 if TYPE_CHECKING:  # pragma: no cover
     from sklearn.pipeline import Pipeline
 
+    from stratclass.linear import LinearTextModel
+
 BUNDLE_FORMAT = 1
 PIPELINE_FILE = "pipeline.skops"
+# The same model as plain arrays (stratclass.linear): loads without importing scikit-learn or skops.
+LINEAR_FILE = "linear.npz"
 CARD_FILE = "model.json"
 # Types the pipeline may contain beyond skops' own audited defaults. Kept explicit and empty: a bundle
 # that needs anything else was not made by stratclass and is refused.
@@ -69,14 +74,53 @@ def default_model_path() -> Path:
     return here.parent / "models" / "default"
 
 
-@dataclass
 class ModelBundle:
-    """A fitted pipeline with its model card."""
+    """A fitted model with its model card.
 
-    pipeline: Pipeline
-    card: dict[str, Any]
-    path: Path | None = None
-    _weights: Any = field(default=None, repr=False)
+    `linear` is the numpy copy of the pipeline that prediction, key phrases and evidence use; the
+    scikit-learn `pipeline` itself is read from `pipeline.skops` only when something asks for it.
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline | None = None,
+        card: dict[str, Any] | None = None,
+        path: Path | None = None,
+        linear: LinearTextModel | None = None,
+    ) -> None:
+        if pipeline is None and path is None:
+            raise ValueError("a ModelBundle needs a fitted pipeline or the folder it is stored in")
+        self._pipeline = pipeline
+        self.card: dict[str, Any] = card or {}
+        self.path = path
+        self._linear = linear
+        self._linear_checked = linear is not None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The fitted scikit-learn pipeline (loaded from the bundle on first use)."""
+        if self._pipeline is None:
+            self._pipeline = _load_pipeline(self.path, self.card)
+        return self._pipeline
+
+    @property
+    def linear(self) -> LinearTextModel | None:
+        """The numpy copy of the pipeline, or None when its features have no such copy."""
+        if not self._linear_checked:
+            from stratclass.linear import LinearTextModel, UnsupportedPipeline
+
+            try:
+                self._linear = LinearTextModel.from_pipeline(self.pipeline)
+            except UnsupportedPipeline:
+                self._linear = None
+            self._linear_checked = True
+        return self._linear
+
+    def predict_proba(self, feature_texts: list[str]) -> Any:
+        """Label probabilities (texts x labels) for lemma texts (`ParsedText.feature_text`)."""
+        if self.linear is not None and not self.linear.partial:
+            return self.linear.predict_proba(feature_texts)
+        return self.pipeline.predict_proba(feature_texts)
 
     @property
     def labels(self) -> list[str]:
@@ -155,8 +199,6 @@ def _check_versions(card: dict[str, Any], where: Path) -> None:
 
 def load_model(path: str | Path | None = None) -> ModelBundle:
     """Load a bundle (default: the shipped model), refusing anything tampered, corrupt or unsafe."""
-    import skops.io as sio
-
     folder = Path(path) if path is not None else default_model_path()
     card = read_card(folder)
     expected = card["files"]
@@ -171,6 +213,36 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
                 f"{file_path}: checksum mismatch, the file was changed after training; refusing to load"
             )
     _check_versions(card, folder)
+    linear = _load_linear(folder, card) if LINEAR_FILE in expected else None
+    if linear is not None and folder.resolve() == default_model_path().resolve():
+        # The shipped model is part of the installed package and its files match their checksums:
+        # its numpy copy is enough, and scikit-learn and skops are imported only if asked for.
+        return ModelBundle(card=card, path=folder, linear=linear)
+    # A model from elsewhere: skops audits every type in pipeline.skops before the bundle is accepted.
+    return ModelBundle(_load_pipeline(folder, card), card, folder, linear=linear)
+
+
+def _load_linear(folder: Path, card: dict[str, Any]) -> LinearTextModel:
+    from stratclass.linear import LinearTextModel
+
+    try:
+        linear = LinearTextModel.load(folder / LINEAR_FILE)
+    except Exception as exc:  # numpy raises several types for malformed or pickled content
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BundleError(f"{folder / LINEAR_FILE}: refused to load ({reason[:300]})") from exc
+    if linear.labels != card["labels"]:
+        raise BundleError(
+            f"{folder}: labels in {LINEAR_FILE} {linear.labels} do not match the model card {card['labels']}"
+        )
+    return linear
+
+
+def _load_pipeline(folder: Path | None, card: dict[str, Any]) -> Pipeline:
+    """Rebuild the scikit-learn pipeline from `pipeline.skops` with skops' audited types only."""
+    import skops.io as sio
+
+    if folder is None:
+        raise BundleError("this model has no folder to load its pipeline from")
     try:
         pipeline = sio.load(folder / PIPELINE_FILE, trusted=TRUSTED_TYPES)
     except Exception as exc:  # skops raises several types for untrusted or malformed content
@@ -181,7 +253,7 @@ def load_model(path: str | Path | None = None) -> ModelBundle:
         raise BundleError(
             f"{folder}: labels in the pipeline {classes} do not match the model card {card['labels']}"
         )
-    return ModelBundle(pipeline=pipeline, card=card, path=folder)
+    return pipeline
 
 
 def save_bundle(bundle: ModelBundle, path: str | Path, *, overwrite: bool = True) -> Path:
@@ -200,9 +272,13 @@ def save_bundle(bundle: ModelBundle, path: str | Path, *, overwrite: bool = True
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         sio.dump(bundle.pipeline, staging / PIPELINE_FILE, compression=zipfile.ZIP_DEFLATED)
+        files = [PIPELINE_FILE]
+        if bundle.linear is not None and not bundle.linear.partial:
+            bundle.linear.save(staging / LINEAR_FILE)
+            files.append(LINEAR_FILE)
         card = dict(bundle.card)
         card["format"] = BUNDLE_FORMAT
-        card["files"] = {PIPELINE_FILE: sha256_of(staging / PIPELINE_FILE)}
+        card["files"] = {name: sha256_of(staging / name) for name in files}
         (staging / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)
         if target.exists():

@@ -34,7 +34,7 @@ class Classifier:
         batch_size: int = 64,
     ) -> None:
         self.bundle = model if isinstance(model, ModelBundle) else load_model(model)
-        self.nlp = build_pipeline(spacy_model or self.bundle.spacy_pipeline)
+        self.nlp = build_pipeline(spacy_model or self.bundle.spacy_pipeline, initialize_lemmatizer=False)
         self.threshold = self.bundle.threshold if threshold is None else threshold
         self.top_phrases = top_phrases
         self.batch_size = batch_size
@@ -49,7 +49,7 @@ class Classifier:
         """Label probabilities (texts x labels) for already parsed texts."""
         if not parsed:
             return np.zeros((0, len(self.labels)))
-        return self.bundle.pipeline.predict_proba([p.feature_text for p in parsed])
+        return self.bundle.predict_proba([p.feature_text for p in parsed])
 
     def classify_records(self, records: Iterable[Record]) -> Iterator[Result]:
         """Label a stream of records; yields exactly one Result per record, in input order."""

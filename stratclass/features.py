@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.utils import murmurhash3_32
 
 # Lemmas are already normalised and space-separated: a token is anything between spaces.
 LEMMA_TOKEN_PATTERN = r"\S+"
@@ -76,32 +75,3 @@ def build_features(config: FeatureConfig | None = None) -> FeatureUnion:
     if not parts:
         raise ValueError("at least one feature family (word or character n-grams) is needed")
     return FeatureUnion(parts)
-
-
-class LemmaRarity:
-    """How rare a lemma was in the training corpus: the fitted word features' IDF, scaled to [0, 1]."""
-
-    def __init__(self, features: FeatureUnion) -> None:
-        words = dict(features.transformer_list).get("words")
-        self._hash = words.named_steps["hash"] if words is not None else None
-        self._n_features = self._hash.n_features if self._hash is not None else 1
-        idf = words.named_steps["tfidf"].idf_ if words is not None else np.zeros(1)
-        self._idf = idf
-        self._low = float(idf.min())
-        self._span = float(idf.max() - idf.min()) or 1.0
-        self._cache: dict[str, float] = {}
-
-    def __call__(self, lemma: str) -> float:
-        if self._hash is None:
-            return 1.0
-        value = self._cache.get(lemma)
-        if value is None:
-            value = (float(self._idf[hashed_column(lemma, self._n_features)]) - self._low) / self._span
-            self._cache[lemma] = value
-        return value
-
-
-def hashed_column(term: str, n_features: int) -> int:
-    """The column HashingVectorizer (alternate_sign=False) gives `term`, without its per-call overhead."""
-    h = murmurhash3_32(term, seed=0, positive=False)
-    return (2147483647 - (n_features - 1)) % n_features if h == -2147483648 else abs(h) % n_features

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from stratclass.bundle import ModelBundle
-from stratclass.features import LemmaRarity
 from stratclass.lexicon import EnglishLexicon, english_lexicon
-from stratclass.model import class_weights
+from stratclass.linear import LinearTextModel
 from stratclass.nlp import ParsedText
 from stratclass.records import KeyPhrase
 
 # A phrase whose features favour one label by less than this (in decision-function units) is neutral.
 NEUTRAL_MARGIN = 0.15
+# Word informativeness is cached per (word, lemma); cleared at this size so long runs stay bounded.
+INFO_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,10 @@ class KeyPhraseExtractor:
         self.scoring = scoring or PhraseScoring()
         self._lexicon = lexicon or english_lexicon()
         self._labels = bundle.labels if bundle is not None else []
-        self._features = None
-        self._rarity: LemmaRarity | None = None
-        if bundle is not None:
-            self._features = bundle.pipeline.named_steps["features"]
-            self._rarity = LemmaRarity(self._features)
-            self._weights = class_weights(bundle.pipeline)
+        self._model: LinearTextModel | None = bundle.linear if bundle is not None else None
+        if self._model is not None:
+            idf = self._model.idf
+            self._idf_low, self._idf_span = float(idf.min()), float(idf.max() - idf.min()) or 1.0
         self._info_cache: dict[tuple[str, str], float] = {}
 
     def _informativeness(self, word: str, lemma: str) -> float:
@@ -83,10 +82,17 @@ class KeyPhraseExtractor:
             return cached
         s = self.scoring
         general = max(0.3, s.common_logprob - self._lexicon.logprob(word))  # 0.3 .. ~13.5
-        if self._rarity is not None and s.corpus_weight:
-            general = (1 - s.corpus_weight) * general + s.corpus_weight * self._rarity(lemma) * 13.5
+        if self._model is not None and s.corpus_weight:
+            general = (1 - s.corpus_weight) * general + s.corpus_weight * self._corpus_rarity(lemma) * 13.5
+        if len(self._info_cache) >= INFO_CACHE_LIMIT:
+            self._info_cache.clear()
         self._info_cache[(word, lemma)] = general
         return general
+
+    def _corpus_rarity(self, lemma: str) -> float:
+        """How rare the lemma was in the training corpus: its IDF scaled to [0, 1]."""
+        idf = self._model.idf[self._model.column(lemma)]
+        return (float(idf) - self._idf_low) / self._idf_span
 
     def rank(self, parsed: ParsedText, top_n: int) -> list[_Scored]:
         """The best `top_n` phrases of one text, near-duplicates merged."""
@@ -128,9 +134,9 @@ class KeyPhraseExtractor:
         return chosen
 
     def _supports(self, keys: list[str]) -> list[str | None]:
-        if self._features is None or not keys:
+        if self._model is None or not keys:
             return [None] * len(keys)
-        contributions = np.asarray(self._features.transform(keys) @ self._weights.T)
+        contributions = self._model.label_scores(keys)
         ordered = np.sort(contributions, axis=1)
         margins = ordered[:, -1] - ordered[:, -2]
         best = contributions.argmax(axis=1)

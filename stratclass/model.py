@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
@@ -43,11 +42,3 @@ def build_pipeline(
             ),
         ]
     )
-
-
-def class_weights(pipeline: Pipeline) -> np.ndarray:
-    """Per-label weight rows (labels x features), also for a binary model's single row."""
-    coef = pipeline.named_steps["classifier"].coef_
-    if coef.shape[0] == 1:  # binary: the row pushes toward classes_[1]
-        return np.vstack([-coef[0], coef[0]]) / 2.0
-    return coef

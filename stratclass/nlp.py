@@ -68,12 +68,14 @@ class ParsedText:
         return len(self.lemmas)
 
 
-def build_pipeline(spec: str | None = None) -> Language:
+def build_pipeline(spec: str | None = None, *, initialize_lemmatizer: bool = True) -> Language:
     """Build the pipeline named by `spec`.
 
     `None` or "blank:en" gives `spacy.blank("en")` with the lookup lemmatizer from spacy-lookups-data
     and a sentencizer: no download of any kind. Anything else is an installed package name or a path
-    passed to `spacy.load`, which never downloads either.
+    passed to `spacy.load`, which never downloads either. `initialize_lemmatizer=False` skips filling
+    the lemmatizer pipe's table, for a pipeline used only through `parse_texts` (which applies the same
+    table itself): it saves start-up time, but calling that pipeline directly then fails.
     """
     import spacy
 
@@ -84,11 +86,12 @@ def build_pipeline(spec: str | None = None) -> Language:
         nlp = spacy.blank("en")
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.add_pipe("sentencizer")
-        # The lookup table of spacy-lookups-data, from its compact packaged copy: loading every English
-        # table of spacy-lookups-data would triple the start-up time.
-        lookups = Lookups()
-        lookups.add_table("lemma_lookup", lemma_lookup())
-        lemmatizer.initialize(lookups=lookups)
+        if initialize_lemmatizer:
+            # The lookup table of spacy-lookups-data, from its compact packaged copy: loading every
+            # English table of spacy-lookups-data would triple the start-up time.
+            lookups = Lookups()
+            lookups.add_table("lemma_lookup", lemma_lookup().to_dict())
+            lemmatizer.initialize(lookups=lookups)
         nlp.meta[INLINE_LEMMAS] = True
         return nlp
     try:
@@ -366,7 +369,7 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> It
 
 def feature_texts(texts: Iterable[str], spacy_model: str | None = None, batch_size: int = 64) -> list[str]:
     """Parse texts with the named spaCy pipeline and return the classifier's input for each."""
-    nlp = build_pipeline(spacy_model)
+    nlp = build_pipeline(spacy_model, initialize_lemmatizer=False)
     return [p.feature_text for p in parse_texts(nlp, texts, batch_size=batch_size)]
 
 

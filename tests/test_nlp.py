@@ -80,14 +80,13 @@ def test_inline_sentences_equal_what_the_sentencizer_pipe_assigns(nlp):
     assert parse_text(nlp, text).sentences == with_pipe
 
 
-def test_hashed_column_matches_the_hashing_vectorizer():
+def test_linear_model_columns_match_the_hashing_vectorizer(default_classifier):
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    from stratclass.features import hashed_column
-
-    vectorizer = HashingVectorizer(token_pattern=r"\S+", alternate_sign=False, n_features=2**18)
-    for term in ("api", "über", "ledgerline", "_num_", "x"):
-        assert hashed_column(term, 2**18) == vectorizer.transform([term]).indices[0]
+    model = default_classifier.bundle.linear
+    vectorizer = HashingVectorizer(token_pattern=r"\S+", alternate_sign=False, n_features=model.n_features)
+    for term in ("api", "über", "ledgerline", "_num_", "x", "日本", "a-b"):
+        assert model.column(term) == vectorizer.transform([term]).indices[0]
 
 
 def test_noun_chunks_are_the_candidates_when_the_parse_has_dependencies(nlp):
