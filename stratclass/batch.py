@@ -13,6 +13,7 @@ import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -156,6 +157,27 @@ def label_with_joblib(
         n_jobs=jobs, backend="loky", return_as="generator", batch_size=1, pre_dispatch="2*n_jobs"
     )
     yield from parallel(delayed(label_chunk)(settings, chunk, True) for chunk in chunks)
+
+
+def label_records(
+    records: Iterable[Record],
+    settings: ClassifierSettings,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> Iterator[Result]:
+    """Label a stream of records in `jobs` processes: one Result per record, in input order."""
+    if jobs < 1:
+        raise BatchError(f"--jobs must be 1 or more, not {jobs}")
+    if settings.model is not None:  # workers may start in another folder
+        settings = replace(settings, model=str(Path(settings.model).resolve()))
+    iterator = iter(records)
+    chunks = iter(lambda: list(islice(iterator, chunk_size)), [])
+    labelled = label_locally(chunks, settings) if jobs == 1 else label_with_joblib(chunks, settings, jobs)
+    try:
+        for results in labelled:
+            yield from results
+    finally:
+        labelled.close()
 
 
 def label_with_dask(

@@ -24,8 +24,13 @@ def evaluate(
     model: ModelBundle | str | Path | None = None,
     *,
     spacy_model: str | None = None,
+    keep_predictions: bool = False,
 ) -> dict[str, Any]:
-    """Score `model` (default: the shipped one) on `corpus`; returns a JSON-ready dict of metrics."""
+    """Score `model` (default: the shipped one) on `corpus`; returns a JSON-ready dict of metrics.
+
+    `keep_predictions`: also return "predictions", one {"id", "text", "gold", "predicted", "scores"}
+    per example (the id is the example's `file:line` or path, else its index), for the HTML report.
+    """
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
     corpus = corpus if isinstance(corpus, Corpus) else Corpus(examples=list(corpus))
@@ -43,14 +48,14 @@ def evaluate(
     if problems:
         raise CorpusError(problems)
     texts = feature_texts([e.text for e in examples], spacy_model or bundle.spacy_pipeline)
-    probabilities = bundle.pipeline.predict_proba(texts)
+    probabilities = bundle.predict_proba(texts)
     labels = bundle.labels
     predicted = [labels[i] for i in probabilities.argmax(axis=1)]
     gold = [e.label for e in examples]
     precision, recall, f1, support = precision_recall_fscore_support(
         gold, predicted, labels=labels, zero_division=0
     )
-    return {
+    metrics: dict[str, Any] = {
         "model": bundle.model_id,
         "examples": len(examples),
         "accuracy": round(float(accuracy_score(gold, predicted)), 4),
@@ -72,3 +77,15 @@ def evaluate(
             "rows_gold_columns_predicted": confusion_matrix(gold, predicted, labels=labels).tolist(),
         },
     }
+    if keep_predictions:
+        metrics["predictions"] = [
+            {
+                "id": example.where or str(i),
+                "text": example.text,
+                "gold": example.label,
+                "predicted": guess,
+                "scores": {lab: round(float(p), 4) for lab, p in zip(labels, row, strict=True)},
+            }
+            for i, (example, guess, row) in enumerate(zip(examples, predicted, probabilities, strict=True))
+        ]
+    return metrics

@@ -7,6 +7,7 @@ Doc is dropped as soon as it has been read.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -165,53 +166,106 @@ def _fold_plural(word: str, lexicon: EnglishLexicon) -> str:
     return word
 
 
-def _lemma_of(token, table, lexicon: EnglishLexicon, inline: bool) -> str:
-    if token.like_url:
-        return URL_TOKEN
-    if token.like_email:
-        return EMAIL_TOKEN
-    if token.like_num:
-        return NUMBER_TOKEN
-    text, lower = token.text, token.lower_
-    # Inline: exactly what the lookup lemmatizer pipe would have assigned.
-    lemma = table.get(text, text) if inline else token.lemma_
-    if token.is_upper and len(lower) > 1:
-        return _fold_plural(lower, lexicon)  # acronyms: the lookup table maps "AI" to "have"
-    if not lemma or lemma == text:
-        lemma = table.get(lower, lower) if table is not None else lower
-        if lemma == lower:
-            lemma = _fold_plural(lower, lexicon)
-    return lemma.lower()
+# Facts about a word that do not depend on its context, computed once per word form (see _WordFacts).
+_WORDLIKE_AT, _IN_CHARS, _IS_PUNCT, _LENGTH, _LEMMA, _BREAKS, _LOWER = range(7)
+_CASING_AT_START, _CASING_INSIDE, _CLASS_AT_START, _CLASS_INSIDE, _UNKNOWN, _IS_HYPHEN = range(7, 13)
+# Cached word forms per pipeline; cleared at this size so that long runs stay bounded.
+WORD_FACTS_LIMIT = 300_000
 
 
-def _word_class(token, lemma: str, lexicon: EnglishLexicon, sent_start: bool) -> str:
-    """N/J/V/R from the lexicon; unknown words and capitalised words inside a sentence count as names."""
-    word_class = lexicon.word_class(token.lower_) or lexicon.word_class(lemma)
-    if word_class is None or (token.is_upper and len(token.text) > 1):
-        return NOUN
-    if word_class != NOUN and token.text[:1].isupper() and not sent_start:
-        return NOUN
-    return word_class
+class _WordFacts:
+    """Per word form (and lemma, for pipelines that assign lemmas in context): what `_read_doc` needs.
+
+    Everything here is a lexical attribute or a table lookup, so it is computed once per distinct word
+    instead of once per token: the per-token loop then only follows the context.
+    """
+
+    def __init__(self, vocab, table, lexicon: EnglishLexicon, inline: bool, punct_chars) -> None:
+        self.vocab, self.table, self.lexicon, self.inline = vocab, table, lexicon, inline
+        self.punct_chars = punct_chars or frozenset()
+        self.cache: dict = {}
+
+    def get(self, orth: int, lemma_id: int) -> tuple:
+        key = (orth, lemma_id) if lemma_id else orth
+        facts = self.cache.get(key)
+        if facts is None:
+            if len(self.cache) >= WORD_FACTS_LIMIT:
+                self.cache.clear()
+            facts = self.cache[key] = self._compute(orth, lemma_id)
+        return facts
+
+    def _compute(self, orth: int, lemma_id: int) -> tuple:
+        lexeme = self.vocab[orth]
+        text = lexeme.orth_
+        in_chars, is_punct = text in self.punct_chars, bool(lexeme.is_punct)
+        if is_punct or lexeme.is_space or not _WORDLIKE.search(text):
+            return (
+                False,
+                in_chars,
+                is_punct,
+                len(text),
+                None,
+                True,
+                text,
+                0,
+                0,
+                None,
+                None,
+                True,
+                text == "-",
+            )
+        lexicon = self.lexicon
+        lower = lexeme.lower_
+        lemma = self._lemma(lexeme, text, lower, self.vocab.strings[lemma_id] if lemma_id else "")
+        breaks = bool(lexeme.is_stop) or lemma in _SPECIAL or bool(_NOT_PHRASE_WORD.search(text))
+        is_acronym = text.isupper() and len(text) > 1
+        known_class = lexicon.word_class(lower)
+        unknown = known_class is None
+        capitalised = text[:1].isupper()
+        casing_inside = -1 if is_acronym else (1 if capitalised else 0)
+        casing_at_start = -1 if is_acronym else (1 if capitalised and unknown else 0)
+        word_class = known_class or lexicon.word_class(lemma)
+        if word_class is None or is_acronym:
+            class_at_start = class_inside = NOUN
+        else:
+            class_at_start = word_class
+            class_inside = NOUN if word_class != NOUN and capitalised else word_class
+        participle = lower.endswith(("ing", "ed"))
+        class_at_start, class_inside = (
+            _PARTICIPLE if c == VERB and participle else c for c in (class_at_start, class_inside)
+        )
+        return (
+            True, in_chars, is_punct, len(text), lemma, breaks, lower,
+            casing_at_start, casing_inside, class_at_start, class_inside, unknown, False,
+        )  # fmt: skip
+
+    def _lemma(self, lexeme, text: str, lower: str, assigned: str) -> str:
+        if lexeme.like_url:
+            return URL_TOKEN
+        if lexeme.like_email:
+            return EMAIL_TOKEN
+        if lexeme.like_num:
+            return NUMBER_TOKEN
+        table, lexicon = self.table, self.lexicon
+        # Inline: exactly what the lookup lemmatizer pipe would have assigned.
+        lemma = table.get(text, text) if self.inline else assigned
+        if lexeme.is_upper and len(lower) > 1:
+            return _fold_plural(lower, lexicon)  # acronyms: the lookup table maps "AI" to "have"
+        if not lemma or lemma == text:
+            lemma = table.get(lower, lower) if table is not None else lower
+            if lemma == lower:
+                lemma = _fold_plural(lower, lexicon)
+        return lemma.lower()
 
 
-def _casing(token, lexicon: EnglishLexicon, sent_start: bool) -> int:
-    """1 for a name-like word (capitalised inside a sentence, or unknown), 0 for an ordinary word,
-    -1 for an acronym, which may sit in a phrase with either ("GPU clusters", "AWS Lambda")."""
-    text = token.text
-    if text.isupper() and len(text) > 1:
-        return -1
-    if text[:1].isupper() and (not sent_start or lexicon.word_class(token.lower_) is None):
-        return 1
-    return 0
+_READ_ATTRS = ["ORTH", "IDX", "SPACY", "LEMMA", "SENT_START"]
 
 
 def _read_doc(
     doc: Doc,
     offset: int,
-    table,
-    lexicon: EnglishLexicon,
+    facts: _WordFacts,
     out: ParsedText,
-    inline: bool = False,
     punct_chars: frozenset[str] | None = None,
 ) -> None:
     """Append the words, candidates and sentences of `doc` (a piece starting at `offset`) to `out`.
@@ -222,70 +276,81 @@ def _read_doc(
     """
     lemmas = out.lemmas
     use_chunks = doc.has_annotation("DEP")
-    run: list[tuple] = []  # (token, lemma, class, word position, casing) of the current candidate run
+    # A run item: (token index, lemma, class, word position, casing, start, end, lower, unknown, space).
+    run: list[tuple] = []
     chunk_words: dict[int, tuple[str, int]] = {}  # token index -> (lemma, word position), for noun chunks
     sentence_starts: list[int] = []
     seen_period = False
+    joining = False
+    rows = doc.to_array(_READ_ATTRS).tolist() if len(doc) else []
+    get = facts.get
 
     def close_run() -> None:
         if run:
             _emit_candidates(run, offset, out)
             run.clear()
 
-    joining = False
-    for token in doc:
-        text = token.text
-        is_punct = token.is_punct
+    for i, (orth, idx, space, lemma_id, sent) in enumerate(rows):
+        word = get(orth, lemma_id)
         if punct_chars is not None:
-            in_chars = text in punct_chars
-            sent_start = token.i == 0 or (seen_period and not is_punct and not in_chars)
+            in_chars = word[_IN_CHARS]
+            sent_start = i == 0 or (seen_period and not word[_IS_PUNCT] and not in_chars)
             if sent_start:
-                sentence_starts.append(token.i)
+                sentence_starts.append(i)
                 seen_period = False
             elif in_chars:
                 seen_period = True
         else:
-            sent_start = bool(token.is_sent_start)
-        if is_punct or token.is_space or not _WORDLIKE.search(text):
+            sent_start = sent == 1
+        if not word[_WORDLIKE_AT]:
             # A hyphen inside a word ("self-tuning") keeps the run going; other punctuation ends it.
-            joining = text == "-" and bool(run) and not token.whitespace_ and not run[-1][0].whitespace_
+            joining = word[_IS_HYPHEN] and bool(run) and not space and not run[-1][9]
             if joining and not use_chunks:
-                run.append((token, "-", _HYPHEN, -1, -1))
+                run.append((i, "-", _HYPHEN, -1, -1, idx, idx + 1, "-", False, space))
             else:
                 close_run()
             continue
-        lemma = _lemma_of(token, table, lexicon, inline)
+        lemma = word[_LEMMA]
         position = len(lemmas)
         lemmas.append(lemma)
         if use_chunks:
-            chunk_words[token.i] = (lemma, position)
+            chunk_words[i] = (lemma, position)
             continue
         if sent_start:
             close_run()
-        if token.is_stop or lemma in _SPECIAL or _NOT_PHRASE_WORD.search(text):
+        if word[_BREAKS]:
             close_run()
             joining = False
             continue
-        casing = _casing(token, lexicon, sent_start)
+        casing = word[_CASING_AT_START] if sent_start else word[_CASING_INSIDE]
         if joining:
             word_class = _COMPOUND
         else:
-            word_class = _word_class(token, lemma, lexicon, sent_start)
+            word_class = word[_CLASS_AT_START] if sent_start else word[_CLASS_INSIDE]
             # Names are phrases of their own: "chief executive | Imke Varga", "Michael Buble | weds";
             # a capitalised common word may still lead a phrase ("Web services").
             last = next((item for item in reversed(run) if item[2] != _HYPHEN), None)
             previous = -1 if last is None else last[4]
-            if (casing == 1 and previous == 0) or (
-                casing == 0 and previous == 1 and lexicon.word_class(last[0].lower_) is None
-            ):
+            if (casing == 1 and previous == 0) or (casing == 0 and previous == 1 and last[8]):
                 close_run()
         joining = False
-        if word_class == VERB and token.lower_.endswith(("ing", "ed")):
-            word_class = _PARTICIPLE  # may modify a noun: "operating regime", "managed service"
-        elif word_class in (VERB, ADVERB):
+        if word_class in (VERB, ADVERB):  # participles ("managed service") were told apart already
             close_run()
             continue
-        run.append((token, lemma, word_class, position, casing))
+        run.append(
+            (
+                i,
+                lemma,
+                word_class,
+                position,
+                casing,
+                idx,
+                idx + word[_LENGTH],
+                word[_LOWER],
+                word[_UNKNOWN],
+                space,
+            )
+        )
     close_run()
 
     if use_chunks:
@@ -293,17 +358,38 @@ def _read_doc(
             tokens = [t for t in chunk if not (t.is_stop or t.is_punct or t.is_space or t.like_num)]
             if tokens:
                 items = [(t, *chunk_words.get(t.i, (t.lower_, 0))) for t in tokens]
-                _emit_candidates([(t, lemma, NOUN, position, 0) for t, lemma, position in items], offset, out)
+                run = [
+                    (
+                        t.i,
+                        lemma,
+                        NOUN,
+                        position,
+                        0,
+                        t.idx,
+                        t.idx + len(t.text),
+                        t.lower_,
+                        False,
+                        t.whitespace_,
+                    )
+                    for t, lemma, position in items
+                ]
+                _emit_candidates(run, offset, out)
 
     if punct_chars is not None:
-        ends = [*sentence_starts[1:], len(doc)] if sentence_starts else []
+        ends = [*sentence_starts[1:], len(rows)] if sentence_starts else []
         for start, end in zip(sentence_starts, ends, strict=True):
-            last = doc[end - 1]
-            out.sentences.append((offset + doc[start].idx, offset + last.idx + len(last.text)))
+            last_idx = rows[end - 1][1]
+            out.sentences.append(
+                (offset + rows[start][1], offset + last_idx + get(*_key(rows[end - 1]))[_LENGTH])
+            )
     elif doc.has_annotation("SENT_START"):
         out.sentences.extend((offset + s.start_char, offset + s.end_char) for s in doc.sents)
     elif len(doc):
         out.sentences.append((offset, offset + len(doc.text)))
+
+
+def _key(row: list[int]) -> tuple[int, int]:
+    return row[0], row[3]
 
 
 def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
@@ -320,14 +406,13 @@ def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
     heads = [item for item in words if item[2] != _COMPOUND]  # "self-tuning" counts as one word
     if len(heads) > MAX_PHRASE_WORDS:
         # Keep the head and its nearest modifiers; what precedes may form its own phrase.
-        first_kept = heads[len(heads) - MAX_PHRASE_WORDS][0].i
-        head_part = [item for item in run if item[0].i >= first_kept]
+        first_kept = heads[len(heads) - MAX_PHRASE_WORDS][0]
+        head_part = [item for item in run if item[0] >= first_kept]
         while head_part and head_part[0][2] == _HYPHEN:
             head_part.pop(0)
-        _emit_candidates([item for item in run if item[0].i < first_kept], offset, out)
+        _emit_candidates([item for item in run if item[0] < first_kept], offset, out)
         run, words = head_part, [item for item in head_part if item[2] != _HYPHEN]
-    first, last = run[0][0], run[-1][0]
-    start, end = first.idx, last.idx + len(last.text)
+    start, end = run[0][5], run[-1][6]
     out.candidates.append(
         Candidate(
             text=out.text[offset + start : offset + end],
@@ -336,18 +421,29 @@ def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
             end=offset + end,
             position=words[0][3],
             n_words=len(words),
-            words=tuple(item[0].lower_ for item in words),
+            words=tuple(item[7] for item in words),
         )
     )
 
 
+_FACTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _word_facts(nlp: Language) -> tuple[_WordFacts, frozenset[str] | None]:
+    """The pipeline's word-facts cache (kept between calls) and its sentencizer's characters."""
+    inline = bool(nlp.meta.get(INLINE_LEMMAS)) and nlp.has_pipe("lemmatizer") and nlp.has_pipe("sentencizer")
+    punct_chars = frozenset(nlp.get_pipe("sentencizer").punct_chars) if inline else None
+    facts = _FACTS.get(nlp)
+    if facts is None:
+        table = lemma_lookup() if inline else _lemma_table(nlp)
+        facts = _FACTS[nlp] = _WordFacts(nlp.vocab, table, english_lexicon(), inline, punct_chars)
+    return facts, punct_chars
+
+
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[ParsedText]:
     """Parse each text once (streaming, in `nlp.pipe` batches) and yield one ParsedText per text."""
-    inline = bool(nlp.meta.get(INLINE_LEMMAS)) and nlp.has_pipe("lemmatizer") and nlp.has_pipe("sentencizer")
-    table = lemma_lookup() if inline else _lemma_table(nlp)
-    lexicon = english_lexicon()
-    disabled = ["lemmatizer", "sentencizer"] if inline else []
-    punct_chars = frozenset(nlp.get_pipe("sentencizer").punct_chars) if inline else None
+    facts, punct_chars = _word_facts(nlp)
+    disabled = ["lemmatizer", "sentencizer"] if punct_chars is not None else []
 
     def pieces() -> Iterator[tuple[str, tuple[str, int, bool]]]:
         for text in texts:
@@ -361,7 +457,7 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> It
     ):
         if current is None:
             current = ParsedText(text=text)
-        _read_doc(doc, offset, table, lexicon, current, inline, punct_chars)
+        _read_doc(doc, offset, facts, current, punct_chars)
         if last:
             yield current
             current = None

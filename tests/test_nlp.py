@@ -93,7 +93,7 @@ def test_noun_chunks_are_the_candidates_when_the_parse_has_dependencies(nlp):
     from spacy.tokens import Doc
 
     from stratclass.lexicon import english_lexicon
-    from stratclass.nlp import ParsedText, _read_doc
+    from stratclass.nlp import ParsedText, _read_doc, _WordFacts
 
     # What a trained pipeline (e.g. en_core_web_sm) would annotate, built by hand: no model needed.
     words = ["Ledgerline", "sells", "payout", "APIs", "to", "large", "marketplaces"]
@@ -106,7 +106,7 @@ def test_noun_chunks_are_the_candidates_when_the_parse_has_dependencies(nlp):
         deps=["nsubj", "ROOT", "compound", "dobj", "prep", "amod", "pobj"],
     )
     out = ParsedText(text=doc.text)
-    _read_doc(doc, 0, None, english_lexicon(), out)
+    _read_doc(doc, 0, _WordFacts(doc.vocab, None, english_lexicon(), False, None), out)
     assert [c.text for c in out.candidates] == ["Ledgerline", "payout APIs", "large marketplaces"]
     assert [c.position for c in out.candidates] == [0, 2, 5]
     assert out.lemmas[:2] == ["ledgerline", "sells"]

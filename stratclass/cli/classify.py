@@ -7,6 +7,7 @@ import click
 from stratclass.cli.options import (
     batch_size_option,
     input_options,
+    jobs_option,
     model_option,
     output_options,
     spacy_model_option,
@@ -23,6 +24,13 @@ from stratclass.cli.options import (
 @threshold_option
 @top_phrases_option
 @batch_size_option
+@jobs_option
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an HTML report to FILE: each text with its label, scores and key phrases highlighted.",
+)
 def classify_command(
     inputs: tuple[str, ...],
     input_format: str,
@@ -35,6 +43,8 @@ def classify_command(
     threshold: float | None,
     top_phrases: int,
     batch_size: int,
+    jobs: int,
+    report: str | None,
 ) -> None:
     """Label INPUTS: files, folders (searched recursively for text files), globs, or - for stdin (default).
 
@@ -52,4 +62,20 @@ def classify_command(
     records = read_inputs(
         inputs or ("-",), input_format=input_format, text_field=text_field, id_field=id_field
     )
-    write_results(classifier.classify_records(records), fmt, output, classifier.labels)
+    label = classifier.classify_records
+    if jobs > 1:
+        from functools import partial
+
+        from stratclass.batch import ClassifierSettings, label_records
+
+        settings = ClassifierSettings(model, spacy_model, threshold, top_phrases, batch_size)
+        label = partial(label_records, settings=settings, jobs=jobs)
+    if report:  # results stream to the output as usual; the report is written when they are done
+        from stratclass.report import stream_with_report
+
+        subtitle = "inputs " + " ".join(inputs or ("-",))
+        labels = classifier.labels
+        results = stream_with_report(records, label, report, labels, subtitle)
+    else:
+        results = label(records)
+    write_results(results, fmt, output, classifier.labels)

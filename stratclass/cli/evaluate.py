@@ -48,6 +48,12 @@ def format_metrics(metrics: dict) -> str:
     help="Also write the metrics as JSON to FILE.",
 )
 @click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an HTML report to FILE: charts (confusion matrix, calibration) and the worst mistakes.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
@@ -61,6 +67,7 @@ def evaluate_command(
     corpus: tuple[str, ...],
     model: str | None,
     output: str | None,
+    report: str | None,
     fmt: str | None,
     text_field: str,
     label_field: str,
@@ -68,14 +75,21 @@ def evaluate_command(
 ) -> None:
     """Score a model (default: the shipped one) on labelled CORPUS files or folders.
 
-    Reports accuracy, macro-F1, Brier score, per-label precision/recall/F1 and the confusion matrix.
+    Reports accuracy, macro-F1, Brier score, per-label precision/recall/F1 and the confusion matrix;
+    --report also writes them as an HTML page with charts and the most confident mistakes.
     """
     from stratclass.corpus import read_corpus
     from stratclass.evaluation import evaluate
     from stratclass.sinks import atomic_text_file
 
     data = read_corpus(corpus, text_field=text_field, label_field=label_field)
-    metrics = evaluate(data, model, spacy_model=spacy_model)
+    metrics = evaluate(data, model, spacy_model=spacy_model, keep_predictions=bool(report))
+    if report:
+        from stratclass.report import render_evaluation_report
+
+        with atomic_text_file(report) as handle:
+            handle.write(render_evaluation_report(metrics, subtitle=f"corpus {', '.join(corpus)}"))
+        metrics.pop("predictions")  # for the report only: the JSON metrics stay the same
     if output:
         with atomic_text_file(output) as handle:
             json.dump(metrics, handle, indent=2)

@@ -90,3 +90,11 @@ threshold_option = click.option(
 id_field_option = click.option(
     "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the id."
 )
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes on this machine (each loads the model once; output order is kept).",
+)
