@@ -123,12 +123,16 @@ class KeyPhraseExtractor:
         scored.sort(key=lambda item: (-item.score, item.start))
         chosen: list[_Scored] = []
         chosen_words: list[tuple[str, ...]] = []
+        used: set[str] = set()  # every word of the chosen phrases: no shared word, no containment
         for item in scored:
             words = tuple(item.key.split())
-            if any(_contains(other, words) or _contains(words, other) for other in chosen_words):
+            if not used.isdisjoint(words) and any(
+                _contains(other, words) or _contains(words, other) for other in chosen_words
+            ):
                 continue
             chosen.append(item)
             chosen_words.append(words)
+            used.update(words)
             if len(chosen) == top_n:
                 break
         return chosen

@@ -392,36 +392,46 @@ def _key(row: list[int]) -> tuple[int, int]:
     return row[0], row[3]
 
 
+_TRAILING = frozenset((_HYPHEN, ADJECTIVE, _PARTICIPLE))
+_HEADS = frozenset((NOUN, _COMPOUND))
+
+
 def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
     """Turn a run into noun-phrase-shaped candidates: modifiers then a noun head, at most MAX_PHRASE_WORDS."""
-    run = list(run)
     # A phrase ends on its head ("API access", not "API used"): drop trailing modifiers and hyphens.
-    while run and run[-1][2] in (_HYPHEN, ADJECTIVE, _PARTICIPLE):
-        run.pop()
-    while run and run[0][2] == _HYPHEN:
-        run.pop(0)
-    if not run or not any(item[2] in (NOUN, _COMPOUND) for item in run):
+    end = len(run)
+    while end and run[end - 1][2] in _TRAILING:
+        end -= 1
+    begin = 0
+    while begin < end and run[begin][2] == _HYPHEN:
+        begin += 1
+    if begin == end:
         return
-    words = [item for item in run if item[2] != _HYPHEN]
-    heads = [item for item in words if item[2] != _COMPOUND]  # "self-tuning" counts as one word
-    if len(heads) > MAX_PHRASE_WORDS:
-        # Keep the head and its nearest modifiers; what precedes may form its own phrase.
-        first_kept = heads[len(heads) - MAX_PHRASE_WORDS][0]
-        head_part = [item for item in run if item[0] >= first_kept]
-        while head_part and head_part[0][2] == _HYPHEN:
-            head_part.pop(0)
-        _emit_candidates([item for item in run if item[0] < first_kept], offset, out)
-        run, words = head_part, [item for item in head_part if item[2] != _HYPHEN]
-    start, end = run[0][5], run[-1][6]
+    if begin or end < len(run):
+        run = run[begin:end]
+    if not any(item[2] in _HEADS for item in run):
+        return
+    words = [item for item in run if item[2] != _HYPHEN] if len(run) > 1 else run
+    if len(words) > MAX_PHRASE_WORDS:
+        heads = [item for item in words if item[2] != _COMPOUND]  # "self-tuning" counts as one word
+        if len(heads) > MAX_PHRASE_WORDS:
+            # Keep the head and its nearest modifiers; what precedes may form its own phrase.
+            first_kept = heads[len(heads) - MAX_PHRASE_WORDS][0]
+            head_part = [item for item in run if item[0] >= first_kept]
+            while head_part and head_part[0][2] == _HYPHEN:
+                head_part.pop(0)
+            _emit_candidates([item for item in run if item[0] < first_kept], offset, out)
+            run, words = head_part, [item for item in head_part if item[2] != _HYPHEN]
+    start, stop = offset + run[0][5], offset + run[-1][6]
     out.candidates.append(
         Candidate(
-            text=out.text[offset + start : offset + end],
-            key=" ".join(item[1] for item in words),
-            start=offset + start,
-            end=offset + end,
-            position=words[0][3],
-            n_words=len(words),
-            words=tuple(item[7] for item in words),
+            out.text[start:stop],
+            " ".join([item[1] for item in words]),
+            start,
+            stop,
+            words[0][3],
+            len(words),
+            tuple([item[7] for item in words]),
         )
     )
 
