@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--corpus", default=str(ROOT / "corpus"), help="corpus folder (default: corpus/)")
     parser.add_argument("--output", default=str(ROOT / "models" / "default"), help="model folder")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cv", type=int, default=5)
+    parser.add_argument("--cv", type=int, default=5, help="cross-validation folds (0: none) [5]")
     # The lowest threshold at which labelled external dev texts reach 85% accuracy (docs/EVALUATION.md).
     parser.add_argument("--threshold", type=float, default=0.55)
     args = parser.parse_args()
@@ -36,7 +36,7 @@ def main() -> None:
         corpus,
         args.output,
         seed=args.seed,
-        cv=args.cv,
+        cv=args.cv or None,
         name="default",
         version=f"{__version__}+{corpus.sha256()[:8]}",
         threshold=args.threshold,

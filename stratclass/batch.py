@@ -44,6 +44,8 @@ class ClassifierSettings:
     threshold: float | None = None
     top_phrases: int = 10
     batch_size: int = 64
+    explain: bool = False
+    segments: bool = False
 
 
 @dataclass
@@ -94,6 +96,8 @@ def worker_classifier(settings: ClassifierSettings, *, quiet: bool = False) -> C
                 threshold=settings.threshold,
                 top_phrases=settings.top_phrases,
                 batch_size=settings.batch_size,
+                explain=settings.explain,
+                segments=settings.segments,
             )
         _CLASSIFIER = (settings, classifier)
     return _CLASSIFIER[1]

@@ -9,9 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from stratclass.bundle import ModelBundle, load_model
+from stratclass.errors import StratclassError
+from stratclass.explain import explain
 from stratclass.keyphrases import KeyPhraseExtractor
 from stratclass.nlp import ParsedText, build_pipeline, parse_texts
 from stratclass.records import ErrorInfo, Record, Result
+from stratclass.segments import SegmentLabel, label_segments, segment_spans
 
 UNCERTAIN = "uncertain"
 CHUNK_SIZE = 256
@@ -22,6 +25,8 @@ class Classifier:
 
     `threshold`: below this top probability the label is `uncertain` (default: the model's own).
     `top_phrases`: how many key phrases per result (0 turns them off).
+    `explain`: add `evidence` (the features and sentences behind the label) to each result.
+    `segments`: also label each paragraph (sentence, for one-paragraph texts) and say if `mixed`.
     """
 
     def __init__(
@@ -32,6 +37,8 @@ class Classifier:
         threshold: float | None = None,
         top_phrases: int = 10,
         batch_size: int = 64,
+        explain: bool = False,
+        segments: bool = False,
     ) -> None:
         self.bundle = model if isinstance(model, ModelBundle) else load_model(model)
         self.nlp = build_pipeline(spacy_model or self.bundle.spacy_pipeline, initialize_lemmatizer=False)
@@ -40,6 +47,14 @@ class Classifier:
         self.batch_size = batch_size
         self.labels = self.bundle.labels
         self._extractor = KeyPhraseExtractor(self.bundle)
+        self.explain = explain
+        self.segments = segments
+        self.extras = tuple(name for name, on in (("evidence", explain), ("segments", segments)) if on)
+        if explain and (self.bundle.linear is None or self.bundle.linear.partial):
+            raise StratclassError(
+                f"model {self.bundle.model_id} has feature families other than lemma n-grams; "
+                f"--explain needs a model trained with the default features"
+            )
 
     def classify(self, text: str, *, id: str = "<text>", source: str | None = None) -> Result:
         """Label one text."""
@@ -74,18 +89,40 @@ class Classifier:
         parsed = list(parse_texts(self.nlp, (r.text for r in valid), batch_size=self.batch_size))
         probabilities = self.predict_parsed(parsed) if labelled else None
         phrases = self._extractor.extract(parsed, self.top_phrases)
+        segmented = self._segments(parsed) if labelled and self.segments else None
         n = 0
         for i, record in enumerate(chunk):
             if i in problems:
                 failed = Result.failed(record, problems[i], self.bundle.model_id)
                 failed.labelled = labelled
+                failed.extras = self.extras if labelled else ()
                 yield failed
             elif probabilities is None:
                 yield self._phrases_result(record, phrases[n])
                 n += 1
             else:
-                yield self._result(record, probabilities[n], phrases[n])
+                result = self._result(record, probabilities[n], phrases[n])
+                result.extras = self.extras
+                if self.explain:
+                    result.evidence = explain(parsed[n], self.bundle.linear)
+                if segmented is not None:
+                    labelled_segments, result.mixed = segmented[n]
+                    result.segments = [segment.to_dict() for segment in labelled_segments]
+                yield result
                 n += 1
+
+    def _segments(self, parsed: list[ParsedText]) -> list[tuple[list[SegmentLabel], bool]]:
+        """Each text's segments, labelled with one parse and one prediction for the whole chunk."""
+        spans = [segment_spans(p) for p in parsed]
+        texts = [p.text[start:end] for p, found in zip(parsed, spans, strict=True) for start, end in found]
+        pieces = list(parse_texts(self.nlp, texts, batch_size=self.batch_size))
+        probabilities = self.predict_parsed(pieces)
+        out, i = [], 0
+        for found in spans:
+            rows, words = probabilities[i : i + len(found)], [p.n_words for p in pieces[i : i + len(found)]]
+            out.append(label_segments(found, rows, words, self.labels, self.threshold, UNCERTAIN))
+            i += len(found)
+        return out
 
     def _phrases_result(self, record: Record, phrases: list) -> Result:
         return Result(

@@ -203,7 +203,7 @@ class LinearTextModel:
 
     def contributions(self, row: FeatureRow) -> np.ndarray:
         """Per term, what it adds to each label's decision (terms x labels); see `decision_rows`."""
-        return (self.coef[:, row.columns] * row.values).T @ self._label_projection()
+        return (self.coef[:, row.columns] * row.values).T @ self.label_projection()
 
     def decision(self, feature_texts: Sequence[str]) -> np.ndarray:
         """The linear decision values (texts x coefficient rows), as LogisticRegression's."""
@@ -261,12 +261,12 @@ class LinearTextModel:
     def class_weights(self) -> np.ndarray:
         """Per-label weight rows (labels x features); a binary model's row is split in two halves."""
         if self._class_weights is None:
-            self._class_weights = (self.coef.T @ self._label_projection()).T
+            self._class_weights = (self.coef.T @ self.label_projection()).T
         return self._class_weights
 
-    def _label_projection(self) -> np.ndarray:
-        # Maps coefficient rows to labels: a binary model's single row pushes toward labels[1] by +w/2
-        # and away from labels[0] by -w/2, so per-label contributions differ by the decision value.
+    def label_projection(self) -> np.ndarray:
+        """Coefficient rows -> labels. A binary model's single row counts +w/2 toward labels[1] and
+        -w/2 toward labels[0]: the softmax of the two label scores is then the logistic of the decision."""
         if self.coef.shape[0] == 1:
             return np.array([[-0.5, 0.5]])
         return np.eye(self.coef.shape[0])

@@ -58,6 +58,7 @@ class ParsedText:
     lemmas: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentence_words: list[int] = field(default_factory=list)  # index in `lemmas` where each sentence starts
 
     @property
     def feature_text(self) -> str:
@@ -280,6 +281,8 @@ def _read_doc(
     run: list[tuple] = []
     chunk_words: dict[int, tuple[str, int]] = {}  # token index -> (lemma, word position), for noun chunks
     sentence_starts: list[int] = []
+    sentence_words: list[int] = []  # lemmas before each sentence start (default pipeline)
+    token_words: list[int] = []  # lemmas before each token (other pipelines)
     seen_period = False
     joining = False
     rows = doc.to_array(_READ_ATTRS).tolist() if len(doc) else []
@@ -297,11 +300,13 @@ def _read_doc(
             sent_start = i == 0 or (seen_period and not word[_IS_PUNCT] and not in_chars)
             if sent_start:
                 sentence_starts.append(i)
+                sentence_words.append(len(lemmas))
                 seen_period = False
             elif in_chars:
                 seen_period = True
         else:
             sent_start = sent == 1
+            token_words.append(len(lemmas))
         if not word[_WORDLIKE_AT]:
             # A hyphen inside a word ("self-tuning") keeps the run going; other punctuation ends it.
             joining = word[_IS_HYPHEN] and bool(run) and not space and not run[-1][9]
@@ -382,10 +387,14 @@ def _read_doc(
             out.sentences.append(
                 (offset + rows[start][1], offset + last_idx + get(*_key(rows[end - 1]))[_LENGTH])
             )
+        out.sentence_words.extend(sentence_words)
     elif doc.has_annotation("SENT_START"):
-        out.sentences.extend((offset + s.start_char, offset + s.end_char) for s in doc.sents)
+        for sentence in doc.sents:
+            out.sentences.append((offset + sentence.start_char, offset + sentence.end_char))
+            out.sentence_words.append(token_words[sentence.start])
     elif len(doc):
         out.sentences.append((offset, offset + len(doc.text)))
+        out.sentence_words.append(token_words[0])
 
 
 def _key(row: list[int]) -> tuple[int, int]:

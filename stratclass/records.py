@@ -69,6 +69,11 @@ class Result:
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     labelled: bool = True  # False for key-phrase-only results (`stratclass phrases`)
+    # Optional parts, present in the output when asked for (`extras`), null on error records.
+    evidence: dict[str, Any] | None = None
+    segments: list[dict[str, Any]] | None = None
+    mixed: bool | None = None
+    extras: tuple[str, ...] = ()  # which of "evidence", "segments" (with "mixed") to output
 
     @classmethod
     def failed(cls, record: Record, error: ErrorInfo, model: str | None = None) -> Result:
@@ -96,6 +101,11 @@ class Result:
             out["confidence"] = None if self.confidence is None else round(self.confidence, 4)
             out["scores"] = {k: round(v, 4) for k, v in self.scores.items()}
         out["key_phrases"] = [p.to_dict() for p in self.key_phrases]
+        if "segments" in self.extras:
+            out["mixed"] = self.mixed
+            out["segments"] = self.segments
+        if "evidence" in self.extras:
+            out["evidence"] = self.evidence
         out["model"] = self.model
         out["error"] = None if self.error is None else self.error.to_dict()
         for key, value in self.meta.items():

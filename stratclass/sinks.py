@@ -48,6 +48,11 @@ def flatten_result(result: Result, labels: list[str], phrases_sep: str = "; ") -
             score = result.scores.get(label)
             row[f"score_{label}"] = "" if score is None else round(score, 4)
     row["key_phrases"] = phrases_sep.join(p.text for p in result.key_phrases)
+    if "segments" in result.extras:
+        row["mixed"] = "" if result.mixed is None else str(result.mixed).lower()
+        row["segments"] = "" if result.segments is None else json.dumps(result.segments, ensure_ascii=False)
+    if "evidence" in result.extras:
+        row["evidence"] = "" if result.evidence is None else json.dumps(result.evidence, ensure_ascii=False)
     row["model"] = result.model or ""
     row["error_type"] = result.error.type if result.error else ""
     row["error_message"] = result.error.message if result.error else ""

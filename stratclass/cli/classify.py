@@ -26,6 +26,18 @@ from stratclass.cli.options import (
 @batch_size_option
 @jobs_option
 @click.option(
+    "--explain",
+    is_flag=True,
+    help="Add `evidence`: the features with the largest contributions (weight, label supported) and the "
+    "sentences that most support each label.",
+)
+@click.option(
+    "--segments",
+    is_flag=True,
+    help="Also label each paragraph (sentences, for one-paragraph texts): `segments` with offsets, "
+    "label and scores, and `mixed` when substantial parts support different labels.",
+)
+@click.option(
     "--report",
     type=click.Path(dir_okay=False),
     default=None,
@@ -44,6 +56,8 @@ def classify_command(
     top_phrases: int,
     batch_size: int,
     jobs: int,
+    explain: bool,
+    segments: bool,
     report: str | None,
 ) -> None:
     """Label INPUTS: files, folders (searched recursively for text files), globs, or - for stdin (default).
@@ -56,20 +70,25 @@ def classify_command(
     from stratclass.sources import read_inputs
 
     warn_if_reading_a_terminal(inputs)
-    classifier = Classifier(
-        model, spacy_model=spacy_model, threshold=threshold, top_phrases=top_phrases, batch_size=batch_size
+    options = dict(
+        spacy_model=spacy_model,
+        threshold=threshold,
+        top_phrases=top_phrases,
+        batch_size=batch_size,
+        explain=explain,
+        segments=segments,
     )
+    classifier = Classifier(model, **options)
     records = read_inputs(
         inputs or ("-",), input_format=input_format, text_field=text_field, id_field=id_field
     )
     label = classifier.classify_records
-    if jobs > 1:
+    if jobs > 1:  # each worker process loads the model once; results keep the input order
         from functools import partial
 
         from stratclass.batch import ClassifierSettings, label_records
 
-        settings = ClassifierSettings(model, spacy_model, threshold, top_phrases, batch_size)
-        label = partial(label_records, settings=settings, jobs=jobs)
+        label = partial(label_records, settings=ClassifierSettings(model, **options), jobs=jobs)
     if report:  # results stream to the output as usual; the report is written when they are done
         from stratclass.report import stream_with_report
 
