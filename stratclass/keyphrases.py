@@ -10,7 +10,6 @@ classifier's weights on the phrase's own features.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,28 +95,40 @@ class KeyPhraseExtractor:
 
     def rank(self, parsed: ParsedText, top_n: int) -> list[_Scored]:
         """The best `top_n` phrases of one text, near-duplicates merged."""
-        if top_n <= 0 or not parsed.candidates:
+        candidates = parsed.candidates
+        if top_n <= 0 or not candidates:
             return []
         s = self.scoring
-        word_counts: Counter[str] = Counter()
         groups: dict[str, list] = {}
-        for candidate in parsed.candidates:
-            word_counts.update(candidate.key.split())
-            groups.setdefault(candidate.key, []).append(candidate)
+        for candidate in candidates:
+            found = groups.get(candidate.key)
+            if found is None:
+                groups[candidate.key] = [candidate]
+            else:
+                found.append(candidate)
+        words_of: dict[str, tuple[str, ...]] = {}
+        word_counts: dict[str, int] = {}
+        for key, found in groups.items():
+            lemmas = words_of[key] = tuple(key.split())
+            for lemma in lemmas:
+                word_counts[lemma] = word_counts.get(lemma, 0) + len(found)
         n_words = max(parsed.n_words, 1)
         repetition = s.long_text_weight * max(0.0, math.log(n_words / s.long_text_words))
+        power, shrink = s.word_frequency_power, 1.0 - s.length_exponent
+        info_cache, informativeness = self._info_cache, self._informativeness
         scored = []
         for key, found in groups.items():
             first = found[0]
-            lemmas = key.split()
-            words = first.words or tuple(lemmas)
-            total = sum(
-                self._informativeness(word, lemma) * word_counts[lemma] ** s.word_frequency_power
-                for word, lemma in zip(words, lemmas, strict=False)
-            )
-            raw = total / len(lemmas) ** (1.0 - s.length_exponent)
-            raw *= 1.0 + s.phrase_frequency_weight * math.log(len(found))
-            raw *= len(found) ** repetition
+            lemmas = words_of[key]
+            total = 0.0
+            for word, lemma in zip(first.words or lemmas, lemmas, strict=False):
+                info = info_cache.get((word, lemma))
+                if info is None:
+                    info = informativeness(word, lemma)
+                total += info * word_counts[lemma] ** power
+            raw = total / len(lemmas) ** shrink
+            if len(found) > 1:
+                raw *= (1.0 + s.phrase_frequency_weight * math.log(len(found))) * len(found) ** repetition
             raw /= 1.0 + s.position_weight * (first.position / n_words)
             scored.append(_Scored(key, first.text, first.start, first.end, raw))
         scored.sort(key=lambda item: (-item.score, item.start))
@@ -125,7 +136,7 @@ class KeyPhraseExtractor:
         chosen_words: list[tuple[str, ...]] = []
         used: set[str] = set()  # every word of the chosen phrases: no shared word, no containment
         for item in scored:
-            words = tuple(item.key.split())
+            words = words_of[item.key]
             if not used.isdisjoint(words) and any(
                 _contains(other, words) or _contains(words, other) for other in chosen_words
             ):

@@ -286,7 +286,8 @@ def _read_doc(
     seen_period = False
     joining = False
     rows = doc.to_array(_READ_ATTRS).tolist() if len(doc) else []
-    get = facts.get
+    cache, compute = facts.cache, facts.get
+    append_lemma = lemmas.append
 
     def close_run() -> None:
         if run:
@@ -294,10 +295,12 @@ def _read_doc(
             run.clear()
 
     for i, (orth, idx, space, lemma_id, sent) in enumerate(rows):
-        word = get(orth, lemma_id)
+        word = cache.get((orth, lemma_id) if lemma_id else orth)
+        if word is None:
+            word = compute(orth, lemma_id)
         if punct_chars is not None:
-            in_chars = word[_IN_CHARS]
-            sent_start = i == 0 or (seen_period and not word[_IS_PUNCT] and not in_chars)
+            in_chars = word[1]  # _IN_CHARS
+            sent_start = i == 0 or (seen_period and not word[2] and not in_chars)  # word[2]: _IS_PUNCT
             if sent_start:
                 sentence_starts.append(i)
                 sentence_words.append(len(lemmas))
@@ -307,55 +310,47 @@ def _read_doc(
         else:
             sent_start = sent == 1
             token_words.append(len(lemmas))
-        if not word[_WORDLIKE_AT]:
+        if not word[0]:  # _WORDLIKE_AT
             # A hyphen inside a word ("self-tuning") keeps the run going; other punctuation ends it.
             joining = word[_IS_HYPHEN] and bool(run) and not space and not run[-1][9]
             if joining and not use_chunks:
                 run.append((i, "-", _HYPHEN, -1, -1, idx, idx + 1, "-", False, space))
-            else:
+            elif run:
                 close_run()
             continue
-        lemma = word[_LEMMA]
+        lemma = word[4]  # _LEMMA
         position = len(lemmas)
-        lemmas.append(lemma)
+        append_lemma(lemma)
         if use_chunks:
             chunk_words[i] = (lemma, position)
             continue
-        if sent_start:
-            close_run()
-        if word[_BREAKS]:
-            close_run()
+        if word[5]:  # _BREAKS
+            if run:
+                close_run()
             joining = False
             continue
-        casing = word[_CASING_AT_START] if sent_start else word[_CASING_INSIDE]
+        if sent_start:
+            if run:
+                close_run()
+            casing, word_class = word[_CASING_AT_START], word[_CLASS_AT_START]
+        else:
+            casing, word_class = word[_CASING_INSIDE], word[_CLASS_INSIDE]
         if joining:
             word_class = _COMPOUND
-        else:
-            word_class = word[_CLASS_AT_START] if sent_start else word[_CLASS_INSIDE]
+            joining = False
+        elif run:
             # Names are phrases of their own: "chief executive | Imke Varga", "Michael Buble | weds";
-            # a capitalised common word may still lead a phrase ("Web services").
-            last = next((item for item in reversed(run) if item[2] != _HYPHEN), None)
-            previous = -1 if last is None else last[4]
+            # a capitalised common word may still lead a phrase ("Web services"). The run never ends
+            # on a hyphen here: a hyphen is followed by a joined word or the run is closed.
+            last = run[-1]
+            previous = last[4]
             if (casing == 1 and previous == 0) or (casing == 0 and previous == 1 and last[8]):
                 close_run()
-        joining = False
-        if word_class in (VERB, ADVERB):  # participles ("managed service") were told apart already
-            close_run()
+        if word_class is VERB or word_class is ADVERB:  # participles were told apart already
+            if run:
+                close_run()
             continue
-        run.append(
-            (
-                i,
-                lemma,
-                word_class,
-                position,
-                casing,
-                idx,
-                idx + word[_LENGTH],
-                word[_LOWER],
-                word[_UNKNOWN],
-                space,
-            )
-        )
+        run.append((i, lemma, word_class, position, casing, idx, idx + word[3], word[6], word[11], space))
     close_run()
 
     if use_chunks:
@@ -385,7 +380,7 @@ def _read_doc(
         for start, end in zip(sentence_starts, ends, strict=True):
             last_idx = rows[end - 1][1]
             out.sentences.append(
-                (offset + rows[start][1], offset + last_idx + get(*_key(rows[end - 1]))[_LENGTH])
+                (offset + rows[start][1], offset + last_idx + compute(*_key(rows[end - 1]))[_LENGTH])
             )
         out.sentence_words.extend(sentence_words)
     elif doc.has_annotation("SENT_START"):
