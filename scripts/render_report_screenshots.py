@@ -70,7 +70,7 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         classify_html, evaluate_html = folder / "classify-report.html", folder / "evaluate-report.html"
-        stratclass("classify", "docs/examples/", "--report", str(classify_html))
+        stratclass("classify", "docs/examples/", "--segments", "--explain", "--report", str(classify_html))
         stratclass("evaluate", *args.corpus, "--report", str(evaluate_html))
         screenshot(args.browser, classify_html, IMAGES / "classify-report.png", args.width, 1480)
         screenshot(args.browser, evaluate_html, IMAGES / "evaluate-report.png", args.width, 1780)

@@ -146,6 +146,11 @@ _WORDLIKE = re.compile(r"\w", re.UNICODE)
 _SPECIAL = {URL_TOKEN, EMAIL_TOKEN, NUMBER_TOKEN}
 # Leftovers of HTML entities ("&rsquo;", "&#039;") and other tokens no phrase should contain.
 _NOT_PHRASE_WORD = re.compile(r"[;#<>{}\[\]|\\=@]|&\w")
+# Dates are when, not what: news text is full of them and nobody highlights "Tuesday".
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight "
+    "january february march april june july august september october november december".split()
+)
 _HYPHEN, _PARTICIPLE, _COMPOUND = "-", "P", "C"
 
 
@@ -218,7 +223,12 @@ class _WordFacts:
         lexicon = self.lexicon
         lower = lexeme.lower_
         lemma = self._lemma(lexeme, text, lower, self.vocab.strings[lemma_id] if lemma_id else "")
-        breaks = bool(lexeme.is_stop) or lemma in _SPECIAL or bool(_NOT_PHRASE_WORD.search(text))
+        breaks = (
+            bool(lexeme.is_stop)
+            or lemma in _SPECIAL
+            or lower in _CALENDAR_WORDS
+            or bool(_NOT_PHRASE_WORD.search(text))
+        )
         is_acronym = text.isupper() and len(text) > 1
         known_class = lexicon.word_class(lower)
         unknown = known_class is None
