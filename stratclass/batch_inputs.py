@@ -10,7 +10,7 @@ from stratclass.exports import stream_csv, stream_jsonl
 from stratclass.feeds import FEED_SUFFIXES, OPML_SUFFIXES, read_feeds
 from stratclass.fetch import FetchOptions, is_url
 from stratclass.records import Record, error_record
-from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, files_in, read_inputs
+from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, file_problem, files_in, text_record
 
 BATCH_SUFFIXES = FEED_SUFFIXES | OPML_SUFFIXES | set(TABLE_SUFFIXES) | TEXT_SUFFIXES
 
@@ -50,11 +50,11 @@ def expand_sources(sources: Sequence[str], exclude: Iterable[Path] = ()) -> Iter
                 path, lambda f: f.suffix.lower() in BATCH_SUFFIXES and f.resolve() not in skip
             ):
                 found = True
-                yield str(file), None
+                yield str(file), file_problem(file)
             if not found:
                 yield source, "folder holds no feeds, OPML lists, JSONL/CSV exports or text files"
-        elif path.exists():
-            yield source, None
+        elif path.exists() or path.is_symlink():
+            yield source, file_problem(path, named=True)
         else:
             yield source, "no such file, folder or http(s) URL"
 
@@ -70,7 +70,8 @@ def read_batch_sources(
     """Stream records from every source; a source that fails as a whole becomes one error record."""
     for location, problem in expand_sources(sources, exclude):
         if problem:
-            yield error_record(location, location, "not_found", f"{location}: {problem}")
+            kind = "not_found" if problem.startswith(("no ", "broken")) else "unreadable"
+            yield error_record(location, location, kind, f"{location}: {problem}")
             continue
         kind = "feed" if is_url(location) else kind_of(location)
         if kind == "feed":
@@ -80,4 +81,4 @@ def read_batch_sources(
         elif kind == "csv":
             yield from stream_csv(location, text_field, id_field)
         else:
-            yield from read_inputs([location], input_format="text")
+            yield text_record(location)

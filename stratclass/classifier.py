@@ -98,10 +98,15 @@ class Classifier:
                 failed.extras = self.extras if labelled else ()
                 yield failed
             elif probabilities is None:
-                yield self._phrases_result(record, phrases[n])
+                result = self._phrases_result(record, phrases[n])
+                result.warning = _language_warning(parsed[n])
+                yield result
                 n += 1
             else:
                 result = self._result(record, probabilities[n], phrases[n])
+                result.warning = _language_warning(parsed[n])
+                if result.warning is not None:
+                    result.label = UNCERTAIN  # the model is English-only: do not pretend
                 result.extras = self.extras
                 if self.explain:
                     result.evidence = explain(parsed[n], self.bundle.linear)
@@ -153,6 +158,16 @@ class Classifier:
             title=record.title,
             meta=dict(record.meta),
         )
+
+
+def _language_warning(parsed: ParsedText) -> ErrorInfo | None:
+    if parsed.looks_english is False:
+        return ErrorInfo(
+            "not_english",
+            f"the text does not look English ({parsed.stop_words} of {parsed.letter_words} words are "
+            f"English stop words); the model is English-only, so the label is '{UNCERTAIN}'",
+        )
+    return None
 
 
 def classify(

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stratclass.decoding import InputError, decode_bytes
+from stratclass.decoding import InputError, read_text
 from stratclass.errors import StratclassError
 from stratclass.exports import stream_csv, stream_jsonl
-from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES
+from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, file_problem
 
 DEFAULT_MIN_PER_LABEL = 5
 IMBALANCE_RATIO = 3.0
@@ -78,19 +78,41 @@ def _table_examples(path: Path, kind: str, text_field: str, label_field: str, co
     """Examples from a JSONL/CSV corpus file, read by the same streaming readers as classify's inputs."""
     reader = stream_jsonl if kind == "jsonl" else stream_csv
     # No id field: each record is named by its file and line, which is what the messages need.
-    for record in reader(str(path), text_field, id_field="", keep=(label_field,)):
-        if record.error is not None:
+    for record in reader(str(path), text_field, id_field="", keep=(label_field,), require=(label_field,)):
+        if record.error is not None and record.error.type != "empty_text":
             corpus.unreadable.append(record.error.message)
             continue
-        label = record.meta.get(label_field)
-        if label is None or isinstance(label, (dict, list)) or not str(label).strip():
-            corpus.unreadable.append(f"{record.id}: field {label_field!r} is missing or empty")
-            continue
-        corpus.examples.append(Example(text=record.text, label=str(label).strip(), where=record.id))
+        # A blank text is kept as an example: validate_corpus names it among the texts to fill or remove.
+        label = str(record.meta[label_field]).strip()
+        corpus.examples.append(Example(text=record.text, label=label, where=record.id))
 
 
 def _read_text(path: Path) -> str:
-    return decode_bytes(path.read_bytes())
+    with open(path, "rb") as handle:
+        return read_text(handle, str(path))
+
+
+def _a_file(path: Path) -> bool:
+    """Anything but a folder: broken links and pipes are reported, not left out."""
+    return path.is_symlink() or not path.is_dir()
+
+
+def _folder_examples(label_dir: Path, corpus: Corpus) -> None:
+    """Examples from the text files below a folder named after their label."""
+    for file in sorted(label_dir.rglob("*")):
+        if file.suffix not in TEXT_SUFFIXES or not _a_file(file):
+            continue
+        try:
+            if problem := file_problem(file):
+                raise OSError(problem)
+            corpus.examples.append(Example(_read_text(file), label_dir.name, str(file)))
+        except InputError as exc:
+            if exc.kind != "empty_input":
+                corpus.unreadable.append(f"{file}: {exc}")
+            else:  # named by validate_corpus among the examples without text
+                corpus.examples.append(Example("", label_dir.name, str(file)))
+        except OSError as exc:
+            corpus.unreadable.append(f"{file}: {exc.strerror or exc}")
 
 
 def _label_folders(folder: Path) -> list[Path]:
@@ -108,20 +130,15 @@ def read_corpus(paths: Sequence[str | Path], text_field: str = "text", label_fie
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            corpus.unreadable.append(f"{path}: no such file or folder")
+            corpus.unreadable.append(f"{path}: {file_problem(path, named=True) or 'no such file or folder'}")
             continue
         corpus.sources.append(str(path))
         if path.is_dir():
             label_dirs = _label_folders(path)
-            tables = sorted(p for p in path.rglob("*") if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
+            tables = sorted(p for p in path.rglob("*") if p.suffix.lower() in TABLE_SUFFIXES and _a_file(p))
             if label_dirs and not tables:
                 for label_dir in label_dirs:
-                    for file in sorted(label_dir.rglob("*")):
-                        if file.is_file() and file.suffix in TEXT_SUFFIXES:
-                            try:
-                                corpus.examples.append(Example(_read_text(file), label_dir.name, str(file)))
-                            except (OSError, InputError) as exc:
-                                corpus.unreadable.append(f"{file}: {exc}")
+                    _folder_examples(label_dir, corpus)
                 continue
             if not tables:
                 corpus.unreadable.append(f"{path}: no .jsonl/.csv files and no sub-folders of .txt files")
@@ -132,8 +149,10 @@ def read_corpus(paths: Sequence[str | Path], text_field: str = "text", label_fie
             kind = TABLE_SUFFIXES.get(file.suffix.lower())
             if kind is None:
                 corpus.unreadable.append(f"{file}: not a corpus file (expected .jsonl, .ndjson or .csv)")
-                continue
-            _table_examples(file, kind, text_field, label_field, corpus)
+            elif problem := file_problem(file, named=file == path):
+                corpus.unreadable.append(f"{file}: {problem}")
+            else:
+                _table_examples(file, kind, text_field, label_field, corpus)
     return corpus
 
 
@@ -200,9 +219,14 @@ def validate_corpus(corpus: Corpus, min_per_label: int = DEFAULT_MIN_PER_LABEL) 
     """Check a corpus before training: like `spacy debug data`, say what is wrong and what to do."""
     report = CorpusReport()
     if corpus.unreadable:
-        report.errors.append(
-            f"{len(corpus.unreadable)} record(s) could not be read: {_examples_list(corpus.unreadable)}"
+        fields = any(" is missing (the record has " in u or ": no column " in u for u in corpus.unreadable)
+        hint = (
+            "name the fields that hold the text and the label with --text-field and --label-field"
+            if fields
+            else "fix or remove them"
         )
+        shown = _examples_list(corpus.unreadable)
+        report.errors.append(f"{len(corpus.unreadable)} record(s) could not be read: {shown}; {hint}")
     empty = [e.where for e in corpus.examples if not e.text.strip()]
     if empty:
         report.errors.append(

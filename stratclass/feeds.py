@@ -18,15 +18,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from stratclass.decoding import InputError, cut_text, sniff_encoding, valid_text
 from stratclass.errors import StratclassError
 from stratclass.fetch import FetchError, FetchOptions, fetch_url, is_url
 from stratclass.html_text import html_to_text
 from stratclass.records import Record, error_record
+from stratclass.xml_entities import unsafe_entity, unsafe_entity_for_feedparser, unsafe_entity_message
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 OPML_SUFFIXES = {".opml"}
 _SPACES = re.compile(r"\s+")
 _SNIFF_BYTES = 4096
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+# How UTF-16 and UTF-32 XML starts without a byte order mark ("<" or "<?" with NUL bytes around).
+_UTF16_32_STARTS = {b"<\0", b"\0<", b"<\0\0\0", b"\0\0\0<", b"<\0?\0", b"\0<\0?"}
 
 
 class FeedError(StratclassError):
@@ -51,9 +56,11 @@ def load_document(location: str, options: FetchOptions | None = None) -> tuple[b
         return fetched.data, headers
     path = Path(location)
     try:
-        if path.stat().st_size > options.max_bytes:
+        with open(path, "rb") as handle:  # read up to the cap: a named pipe has no size to check first
+            data = handle.read(options.max_bytes + 1)
+        if len(data) > options.max_bytes:
             raise FeedError("too_large", f"{location}: larger than the {options.max_bytes}-byte cap")
-        return path.read_bytes(), {}
+        return data, {}
     except FileNotFoundError:
         raise FeedError("not_found", f"{location}: no such file") from None
     except OSError as exc:
@@ -74,8 +81,26 @@ def looks_like_opml(data: bytes) -> bool:
     return bool(match) and match.group(1).lower() == "opml"
 
 
+def _check_document(data: bytes, location: str) -> None:
+    """FeedError for an empty, whitespace-only or binary document (UTF-16 and UTF-32 feeds are fine)."""
+    if not data.strip():
+        raise FeedError("empty_input", f"{location}: empty, not a feed")
+    head = data[:_SNIFF_BYTES]
+    if head[:4] in _UTF16_32_STARTS or head[:2] in _UTF16_32_STARTS:
+        return
+    try:
+        sniff_encoding(head)
+    except InputError as exc:
+        if exc.kind == "binary_input":
+            raise FeedError(exc.kind, f"{location}: {exc}") from None
+
+
 def parse_opml(data: bytes, location: str) -> list[str]:
     """The feed locations an OPML document lists (`xmlUrl`), resolved against the list's own location."""
+    _check_document(data, location)
+    entity = unsafe_entity(data, allowed=0)
+    if entity:
+        raise FeedError("unsafe_xml", unsafe_entity_message(location, entity))
     try:
         root = ElementTree.fromstring(data.lstrip() if data[:1].isspace() else data)
     except ElementTree.ParseError as exc:
@@ -97,6 +122,21 @@ def parse_opml(data: bytes, location: str) -> list[str]:
     return found
 
 
+def _valid_char_refs(data: bytes) -> bytes:
+    """`data` with character references to no character (`&#99999999;`, `&#xD800;`, `&#0;`) made
+    `&#xFFFD;`: feedparser's lenient parser raises on them. (Bytes: UTF-16 feeds are left as they are.)"""
+
+    def fix(ref: re.Match[bytes]) -> bytes:
+        hex_digits, digits = ref.group(1), ref.group(2)
+        if len(hex_digits or digits) <= 7:
+            code = int(hex_digits, 16) if hex_digits else int(digits)
+            if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
+                return ref.group(0)
+        return b"&#xFFFD;"
+
+    return _CHAR_REF.sub(fix, data) if b"&#" in data else data
+
+
 def parse_feed(
     data: bytes, source: str, *, feed_url: str | None = None, headers: dict[str, str] | None = None
 ) -> Iterator[Record]:
@@ -107,7 +147,14 @@ def parse_feed(
     """
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers or {})
+    _check_document(data, source)
+    entity = unsafe_entity(data) or unsafe_entity_for_feedparser(data, headers or {})
+    if entity:
+        raise FeedError("unsafe_xml", unsafe_entity_message(source, entity))
+    try:
+        parsed = feedparser.parse(io.BytesIO(_valid_char_refs(data)), response_headers=headers or {})
+    except Exception as exc:  # feedparser's lenient parser has crashed on odd input: one error, no traceback
+        raise FeedError("invalid_feed", f"{source}: unreadable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.get("version") and not parsed.entries:
         if b"<html" in data[:_SNIFF_BYTES].lower():
             raise FeedError("not_a_feed", f"{source}: an HTML page, not an RSS, Atom or OPML feed")
@@ -128,10 +175,11 @@ def entry_record(entry: Any, *, source: str, feed_title: str | None, feed_url: s
     bodies += [_plain(c.get("value", ""), c) for c in entry.get("content", [])]
     body = max(bodies, key=len)
     text = "\n\n".join(part for part in (title, body if body != title else "") if part)
-    link = (entry.get("link") or "").strip() or None
+    link = valid_text((entry.get("link") or "").strip()) or None
+    record_id = valid_text(_entry_id(entry, link, feed_url))
     return Record(
-        id=_entry_id(entry, link, feed_url),
-        text=text,
+        id=record_id,
+        text=cut_text(text, f"{source}#{record_id}"),
         source=source,
         title=title or None,
         meta={
@@ -167,6 +215,7 @@ def _plain(value: str, detail: Any = None) -> str:
     """Text from a feed field: HTML reduced when the field holds HTML, whitespace collapsed."""
     if not value:
         return ""
+    value = valid_text(value)  # "&#xD800;" gives feedparser a lone surrogate
     kind = (detail or {}).get("type", "") if hasattr(detail, "get") else ""
     if "html" in kind:
         return html_to_text(value)
@@ -197,7 +246,7 @@ def _iso_date(parsed: Any) -> str | None:
 def _categories(entry: Any) -> list[str]:
     names: list[str] = []
     for tag in entry.get("tags", []) or []:
-        name = _SPACES.sub(" ", str(tag.get("term") or tag.get("label") or "")).strip()
+        name = valid_text(_SPACES.sub(" ", str(tag.get("term") or tag.get("label") or "")).strip())
         if name and name not in names:
             names.append(name)
     return names

@@ -42,6 +42,15 @@ class _TextCollector(HTMLParser):
         if not self.hidden_depth:
             self.parts.append(data)
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # The standard library raises AssertionError on a malformed "<![" ("<![<", "<![a<"), which feed
+        # text can hold; such a section is dropped up to its ">", as browsers do with bogus comments.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
 
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML fragment: one line per block, runs of whitespace collapsed."""

@@ -74,6 +74,8 @@ class Result:
     segments: list[dict[str, Any]] | None = None
     mixed: bool | None = None
     extras: tuple[str, ...] = ()  # which of "evidence", "segments" (with "mixed") to output
+    # A result that is given but should not be trusted as usual (e.g. the text is not English).
+    warning: ErrorInfo | None = None
 
     @classmethod
     def failed(cls, record: Record, error: ErrorInfo, model: str | None = None) -> Result:
@@ -108,6 +110,8 @@ class Result:
             out["evidence"] = self.evidence
         out["model"] = self.model
         out["error"] = None if self.error is None else self.error.to_dict()
+        if self.warning is not None:
+            out["warning"] = self.warning.to_dict()
         for key, value in self.meta.items():
             out.setdefault(key, value)
         return out

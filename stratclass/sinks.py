@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,7 @@ def flatten_result(result: Result, labels: list[str], phrases_sep: str = "; ") -
     row["model"] = result.model or ""
     row["error_type"] = result.error.type if result.error else ""
     row["error_message"] = result.error.message if result.error else ""
+    row["warning"] = f"{result.warning.type}: {result.warning.message}" if result.warning else ""
     for key, value in result.meta.items():
         if key not in row:
             row[key] = (
@@ -89,6 +91,15 @@ class CsvSink:
         self.stream.flush()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """`text` for one table line: line breaks and tabs as spaces, other control characters (terminal
+    escape sequences in an id or a phrase) as U+FFFD, so that input cannot drive the terminal."""
+    return _CONTROL.sub(lambda c: " " if c.group() in "\t\n\r" else "\ufffd", text)
+
+
 class TableSink:
     """A human-readable line per result, coloured on a terminal."""
 
@@ -105,10 +116,10 @@ class TableSink:
                 header = f"{'ID':<32} KEY PHRASES (coloured by the label they support)"
             click.echo(header, file=self.stream, color=self.colour)
             self.header_done = True
-        ident = result.id if len(result.id) <= 32 else "…" + result.id[-31:]
+        ident = _shown(result.id if len(result.id) <= 32 else "…" + result.id[-31:])
         if result.error:
             label = click.style(f"{'error':<16}", fg="red", bold=True)
-            line = f"{label} {'':>5}  {ident:<32} {result.error.message}"
+            line = f"{label} {'':>5}  {ident:<32} {_shown(result.error.message)}"
         elif not result.labelled:
             phrases = ", ".join(self._phrase(p) for p in result.key_phrases)
             line = f"{ident:<32} {phrases}"
@@ -116,13 +127,15 @@ class TableSink:
             label = click.style(
                 f"{result.label:<16}", fg=self.colours.get(result.label or "", "white"), bold=True
             )
-            phrases = ", ".join(p.text for p in result.key_phrases[:5])
+            phrases = ", ".join(_shown(p.text) for p in result.key_phrases[:5])
+            if result.warning is not None:
+                phrases = click.style(f"[{result.warning.type}] ", fg="yellow") + phrases
             line = f"{label} {result.confidence:>5.2f}  {ident:<32} {phrases}"
         click.echo(line, file=self.stream, color=self.colour)
 
     def _phrase(self, phrase) -> str:
         colour = self.colours.get(phrase.supports or "")
-        return click.style(phrase.text, fg=colour) if colour else phrase.text
+        return click.style(_shown(phrase.text), fg=colour) if colour else _shown(phrase.text)
 
     def close(self) -> None:
         self.stream.flush()

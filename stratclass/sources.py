@@ -7,13 +7,14 @@ that each input appears in the output exactly once.
 from __future__ import annotations
 
 import glob
-import io
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from stratclass.decoding import InputError, decode_bytes
+from stratclass.decoding import InputError, read_text
 from stratclass.exports import open_failure, stream_csv, stream_jsonl
 from stratclass.records import Record, error_record
 
@@ -23,6 +24,7 @@ TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".rst"}
 STDIN = "-"
 STDIN_ID = "<stdin>"
+_BLOCK = 1 << 20
 
 
 def format_of(path: str, input_format: str) -> str:
@@ -33,12 +35,37 @@ def format_of(path: str, input_format: str) -> str:
 
 
 def files_in(folder: Path, wanted: Callable[[Path], bool]) -> Iterator[Path]:
-    """Files below `folder` that `wanted` accepts, recursively in name order, skipping hidden ones."""
+    """Files below `folder` that `wanted` accepts, recursively in name order, skipping hidden ones.
+
+    Everything that is not a folder is a file here: broken symbolic links, pipes and devices too, so
+    that reading them reports the problem instead of leaving them out silently.
+    """
     for file in sorted(folder.rglob("*")):
         if any(part.startswith(".") for part in file.relative_to(folder).parts):
             continue
-        if (file.is_file() or file.is_symlink()) and wanted(file):
+        if (file.is_symlink() or not file.is_dir()) and wanted(file):
             yield file
+
+
+def file_problem(path: Path, *, named: bool = False) -> str | None:
+    """Why `path` cannot be read as a file, or None if it can (or if reading it will say why).
+
+    A named pipe or device can be read when the user names it (`<(command)`, /dev/stdin), but one found
+    in a folder or by a glob is not read: it could block for ever.
+    """
+    if path.is_symlink() and not path.exists():
+        try:
+            return f"broken symbolic link (to {os.readlink(path)})"
+        except OSError:
+            return "broken symbolic link"
+    if not named:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return None  # reading it reports why
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            return "not a regular file (a named pipe, socket or device)"
+    return None
 
 
 def expand_inputs(inputs: Sequence[str], input_format: str = "auto") -> Iterator[tuple[str, str | None]]:
@@ -59,27 +86,19 @@ def expand_inputs(inputs: Sequence[str], input_format: str = "auto") -> Iterator
             found = False
             for file in files_in(path, wanted):
                 found = True
-                yield str(file), None
+                yield str(file), file_problem(file)
             if not found:
                 yield item, "folder holds no text files (.txt, .md, .rst, .jsonl, .csv)"
         elif path.exists() or path.is_symlink():
-            yield item, None
+            yield item, file_problem(path, named=True)
         elif glob.has_magic(item):
             matches = sorted(glob.glob(item, recursive=True))
-            files = [m for m in matches if Path(m).is_file()]
+            files = [m for m in matches if Path(m).is_symlink() or not Path(m).is_dir()]
             if not files:
                 yield item, "no files match this pattern"
-            yield from ((m, None) for m in files)
+            yield from ((m, file_problem(Path(m))) for m in files)
         else:
             yield item, "no such file or folder"
-
-
-def _read_bytes(path: str, stdin: BinaryIO | None) -> bytes:
-    if path == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        return stream.read()
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def read_inputs(
@@ -90,24 +109,39 @@ def read_inputs(
     id_field: str = "id",
     stdin: BinaryIO | None = None,
 ) -> Iterator[Record]:
-    """Stream records from `inputs`: files, folders (recursively), globs, or "-" for stdin."""
+    """Stream records from `inputs`: files, folders (recursively), globs, or "-" for stdin.
+
+    A text longer than MAX_TEXT_CHARS characters is cut to that length, with a TextCutWarning.
+    """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input format must be one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
     for path, problem in expand_inputs(inputs or [STDIN], input_format):
         source = STDIN_ID if path == STDIN else path
         if problem:
-            yield error_record(source, source, "not_found", f"{source}: {problem}")
+            kind = "not_found" if problem.startswith(("no ", "broken")) else "unreadable"
+            yield error_record(source, source, kind, f"{source}: {problem}")
             continue
+        stream = (stdin if stdin is not None else sys.stdin.buffer) if path == STDIN else None
         kind = "text" if path == STDIN and input_format == "auto" else format_of(path, input_format)
         if kind in ("jsonl", "csv"):
-            # Streamed a line at a time; stdin's bytes are read first (it cannot be rewound).
-            stream = io.BytesIO(_read_bytes(path, stdin)) if path == STDIN else None
             reader = stream_jsonl if kind == "jsonl" else stream_csv
             yield from reader(source, text_field, id_field, stream=stream)
             continue
-        try:
-            text = decode_bytes(_read_bytes(path, stdin))
-        except (InputError, OSError) as exc:
-            yield open_failure(source, exc)
-            continue
-        yield Record(id=source, text=text, source=source)
+        yield text_record(source, stream)
+
+
+def text_record(path: str, stream: BinaryIO | None = None) -> Record:
+    """A text file (or `stream`, named `path`) as one Record, or an error record saying why it is not."""
+    try:
+        if stream is None:
+            with open(path, "rb") as handle:
+                text = read_text(handle, path)
+        else:
+            try:
+                text = read_text(stream, path)
+            finally:
+                while stream.read(_BLOCK):  # the rest of a text cut short: drained, so no EPIPE upstream
+                    pass
+    except (InputError, OSError) as exc:
+        return open_failure(path, exc)
+    return Record(id=path, text=text, source=path)

@@ -70,7 +70,7 @@ def test_evidence_lists_the_strongest_features_with_the_label_they_support(expla
     supports = {f["feature"]: f["supports"] for f in evidence["features"]}
     assert supports.get("gpu") == "infrastructure"
     assert "consumer" in supports.values() and "infrastructure" in supports.values()
-    for label, sentences in evidence["sentences"].items():
+    for sentences in evidence["sentences"].values():
         for sentence in sentences:
             assert ESSAY[sentence["start"] : sentence["end"]] == sentence["text"]
     top_infra = evidence["sentences"]["infrastructure"][0]["text"]
@@ -140,3 +140,32 @@ def test_cli_writes_evidence_and_segments_in_jsonl_and_csv(tmp_path):
 def test_results_without_the_options_keep_the_plain_schema():
     result = Classifier().classify(ESSAY).to_dict()
     assert "segments" not in result and "evidence" not in result and "mixed" not in result
+
+
+NOT_ENGLISH = {
+    "de": "Die Firma verkauft Zahlungsschnittstellen an Onlinehändler und berechnet pro Transaktion "
+    "eine kleine Gebühr. Im letzten Jahr wuchs der Umsatz um vierzig Prozent, und das Unternehmen "
+    "eröffnete Büros.",
+    "fr": "L'entreprise vend des logiciels de paie aux petites entreprises et facture un abonnement "
+    "mensuel par salarié. Elle a levé vingt millions d'euros pour s'étendre en Espagne et en Italie "
+    "l'année prochaine.",
+    "es": "La empresa fabrica barritas de cereales para niños y las vende en supermercados de todo el "
+    "país. Este año lanzará tres sabores nuevos y una tienda en línea con envío gratuito a domicilio.",
+    "ru": "Компания продает облачные сервисы для банков и берет плату за каждый запрос. В прошлом "
+    "году выручка выросла вдвое, и компания открыла офисы в трех новых странах.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(NOT_ENGLISH))
+def test_non_english_text_is_flagged_and_not_labelled(language):
+    result = Classifier().classify(NOT_ENGLISH[language])
+    assert result.error is None and result.label == "uncertain"
+    assert result.warning.type == "not_english"
+    assert abs(sum(result.scores.values()) - 1) < 1e-6  # scores are still reported
+    assert result.to_dict()["warning"]["type"] == "not_english"
+
+
+@pytest.mark.parametrize("text", [ESSAY, *SINGLE_COMPANY, (EXAMPLES / "payments-api.txt").read_text()])
+def test_english_texts_carry_no_language_warning(text):
+    result = Classifier().classify(text)
+    assert result.warning is None and "warning" not in result.to_dict()
