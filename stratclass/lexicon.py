@@ -8,6 +8,7 @@ Words not in the word table are rare (names, jargon).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cache
 from importlib import resources
 
@@ -28,14 +29,17 @@ class SortedKeys:
 
     def __init__(self, keys: np.ndarray) -> None:
         self._keys = keys
+        self._sorted: list[bytes] | None = None  # the keys as Python bytes, made on first use
         self._cache: dict[str, int | None] = {}
 
     def find(self, key: str) -> int | None:
         found = self._cache.get(key, _MISSING)
         if found is _MISSING:
+            if self._sorted is None:
+                self._sorted = self._keys.tolist()  # bisect on a list is ~10x faster than searchsorted
             encoded = key.encode("utf-8", "surrogatepass")
-            i = int(np.searchsorted(self._keys, encoded))
-            found = i if i < len(self._keys) and self._keys[i] == encoded else None
+            i = bisect_left(self._sorted, encoded)
+            found = i if i < len(self._sorted) and self._sorted[i] == encoded else None
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[key] = found
