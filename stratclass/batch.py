@@ -26,7 +26,8 @@ from stratclass.records import ErrorInfo, Record, Result
 if TYPE_CHECKING:  # pragma: no cover
     from stratclass.classifier import Classifier
 
-DEFAULT_CHUNK_SIZE = 64
+DEFAULT_CHUNK_SIZE = 64  # batch: records per journalled chunk
+PARALLEL_CHUNK_SIZE = 256  # label_records (classify --jobs): larger chunks, less dispatch overhead
 DASK_CONNECT_TIMEOUT = 30.0
 DASK_WORKER_WAIT = 60.0
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def stratclass_command() -> list[str]:
+    """The installed `stratclass` console script (or `python -m stratclass` when there is none)."""
+    exe = Path(sys.executable).with_name("stratclass")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("stratclass")
+    return [found] if found else [sys.executable, "-m", "stratclass"]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -178,17 +177,9 @@ def test_info_shows_the_default_model_card(runner):
     assert json.loads(raw.stdout)["labels"] == ["consumer", "infrastructure"]
 
 
-def _installed_command() -> list[str]:
-    exe = Path(sys.executable).with_name("stratclass")
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("stratclass")
-    return [found] if found else [sys.executable, "-m", "stratclass"]
-
-
-def test_installed_command_classifies_the_readme_examples(tmp_path):
+def test_installed_command_classifies_the_readme_examples(tmp_path, stratclass_command):
     proc = subprocess.run(
-        [*_installed_command(), "classify", str(EXAMPLES), "--format", "jsonl"],
+        [*stratclass_command, "classify", str(EXAMPLES), "--format", "jsonl"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

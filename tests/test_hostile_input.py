@@ -291,15 +291,7 @@ def test_text_in_common_encodings_is_decoded_exactly(encoding, text, tmp_path):
     assert record.error is None and record.text == text
 
 
-def _installed_command() -> list[str]:
-    exe = Path(sys.executable).with_name("stratclass")
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("stratclass")
-    return [found] if found else [sys.executable, "-m", "stratclass"]
-
-
-def test_installed_command_reports_a_folder_of_bad_files_record_by_record(tmp_path):
+def test_installed_command_reports_a_folder_of_bad_files_record_by_record(tmp_path, stratclass_command):
     folder = tmp_path / "in"
     folder.mkdir()
     expected = 0
@@ -310,7 +302,7 @@ def test_installed_command_reports_a_folder_of_bad_files_record_by_record(tmp_pa
             if target.is_dir() or target.suffix in (*TEXT_SUFFIXES, *TABLE_SUFFIXES):  # what a folder offers
                 expected += len(case.expected)
     proc = subprocess.run(
-        [*_installed_command(), "classify", str(folder), "--format", "jsonl", "--top-phrases", "2"],
+        [*stratclass_command, "classify", str(folder), "--format", "jsonl", "--top-phrases", "2"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -332,9 +324,9 @@ def test_installed_command_reports_a_folder_of_bad_files_record_by_record(tmp_pa
     ],
     ids=["binary", "empty", "whitespace", "bad-jsonl"],
 )
-def test_bad_stdin_through_the_installed_command_is_an_error_record(data, args, error):
+def test_bad_stdin_through_the_installed_command_is_an_error_record(data, args, error, stratclass_command):
     proc = subprocess.run(
-        [*_installed_command(), "classify", "-", "--format", "jsonl", *args],
+        [*stratclass_command, "classify", "-", "--format", "jsonl", *args],
         input=data,
         capture_output=True,
         timeout=120,
@@ -444,17 +436,15 @@ sys.stderr.buffer.write(proc.stderr)
 """
 
 
-def _measured(args: list[str]) -> tuple[int, float, str, str]:
-    proc = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *_installed_command(), *args], capture_output=True, timeout=300
-    )
+def _measured(command: list[str], args: list[str]) -> tuple[int, float, str, str]:
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *command, *args], capture_output=True, timeout=300)
     head, _, stdout = proc.stdout.partition(b"\n")
     status, peak = (int(x) for x in head.split())
     return status, peak / 2**20, stdout.decode("utf-8"), proc.stderr.decode("utf-8")
 
 
 @pytest.mark.slow
-def test_a_50_MB_file_and_a_5_MB_line_are_labelled_in_bounded_memory(tmp_path):
+def test_a_50_MB_file_and_a_5_MB_line_are_labelled_in_bounded_memory(tmp_path, stratclass_command):
     paragraph = (INFRA + " " + SNACK + " ") * 6 + "\n\n"
     big = tmp_path / "big.txt"
     with open(big, "w", encoding="utf-8") as handle:
@@ -467,7 +457,8 @@ def test_a_50_MB_file_and_a_5_MB_line_are_labelled_in_bounded_memory(tmp_path):
     assert big.stat().st_size > 50 * 2**20 and line.stat().st_size > 5 * 2**20
 
     status, peak_mb, stdout, stderr = _measured(
-        ["classify", str(big), str(line), str(export), "--format", "jsonl", "--top-phrases", "5"]
+        stratclass_command,
+        ["classify", str(big), str(line), str(export), "--format", "jsonl", "--top-phrases", "5"],
     )
 
     assert status == 0, stderr
@@ -480,7 +471,7 @@ def test_a_50_MB_file_and_a_5_MB_line_are_labelled_in_bounded_memory(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_huge_stdin_is_labelled_and_read_to_the_end(tmp_path):
+def test_a_huge_stdin_is_labelled_and_read_to_the_end(tmp_path, stratclass_command):
     chunk = ((INFRA + " ") * 1000 + "\n").encode()
     script = (
         "import sys\nchunk = sys.argv[1].encode()\n"
@@ -488,7 +479,7 @@ def test_a_huge_stdin_is_labelled_and_read_to_the_end(tmp_path):
     )
     producer = subprocess.Popen([sys.executable, "-c", script, chunk.decode()], stdout=subprocess.PIPE)
     consumer = subprocess.run(
-        [*_installed_command(), "classify", "--format", "jsonl", "--top-phrases", "0"],
+        [*stratclass_command, "classify", "--format", "jsonl", "--top-phrases", "0"],
         stdin=producer.stdout,
         capture_output=True,
         timeout=300,

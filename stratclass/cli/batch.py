@@ -11,6 +11,7 @@ from stratclass.cli import RECORDS_FAILED
 from stratclass.cli.options import (
     batch_size_option,
     id_field_option,
+    jobs_option,
     model_option,
     spacy_model_option,
     text_field_option,
@@ -42,14 +43,7 @@ INTERRUPTED = 130
     is_flag=True,
     help="Keep the results an interrupted run left (or a finished OUT holds) and label only the rest.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes on this machine.",
-)
+@jobs_option
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
