@@ -178,6 +178,9 @@ _HYPHEN, _PARTICIPLE, _COMPOUND = "-", "P", "C"
 
 # Plurals the lemma table misses are folded only for rare words (jargon, acronyms), never for "news".
 _RARE_LOGPROB = -14.0
+# A rare capitalised word that starts a sentence and is followed by a name is part of that name
+# ("Harbor Compute rents ..."); a common one is not ("President Obama", "Shares of Acme").
+RARE_NAME_LOGPROB = -12.0
 
 
 def _fold_plural(word: str, lexicon: EnglishLexicon) -> str:
@@ -323,6 +326,7 @@ def _read_doc(
     seen_period = False
     joining = False
     letter_words = stop_words = common_words = 0
+    sentence_token = -1  # index of the token that starts the current sentence
     rows = doc.to_array(_READ_ATTRS).tolist() if len(doc) else []
     cache, compute = facts.cache, facts.get
     append_lemma = lemmas.append
@@ -373,6 +377,7 @@ def _read_doc(
         if sent_start:
             if run:
                 close_run()
+            sentence_token = i
             casing, word_class = word[_CASING_AT_START], word[_CLASS_AT_START]
         else:
             casing, word_class = word[_CASING_INSIDE], word[_CLASS_INSIDE]
@@ -381,12 +386,28 @@ def _read_doc(
             joining = False
         elif run:
             # Names are phrases of their own: "chief executive | Imke Varga", "Michael Buble | weds";
-            # a capitalised common word may still lead a phrase ("Web services"). The run never ends
-            # on a hyphen here: a hyphen is followed by a joined word or the run is closed.
+            # a capitalised common word may still lead a phrase ("Web services"), but after a name of
+            # two or more capitalised words the name is complete ("Harbor Compute | rents"). The run
+            # never ends on a hyphen here: a hyphen is followed by a joined word or the run is closed.
             last = run[-1]
             previous = last[4]
-            if (casing == 1 and previous == 0) or (casing == 0 and previous == 1 and last[8]):
-                close_run()
+            if casing == 1 and previous == 0:
+                if (
+                    len(run) == 1
+                    and last[0] == sentence_token
+                    and out.text[offset + last[5]].isupper()
+                    and facts.lexicon.logprob(last[7]) < RARE_NAME_LOGPROB
+                ):
+                    run[-1] = (*last[:4], 1, *last[5:])  # "Harbor Compute": a name from the sentence start
+                else:
+                    close_run()
+            elif casing == 0 and previous == 1:
+                complete_name = len(run) > 1 and run[-2][4] == 1
+                if last[8] or complete_name:
+                    close_run()
+                    # Right after a complete name, a lower-case "-s" form is its verb: "Harbor Compute rents".
+                    if complete_name and word[6] != lemma and word[6].endswith("s"):
+                        continue
         if word_class is VERB or word_class is ADVERB:  # participles were told apart already
             if run:
                 close_run()

@@ -87,3 +87,13 @@ def test_phrases_command_outputs_phrases_without_labels(tmp_path):
     assert 1 <= len(row["key_phrases"]) <= 3
     csv_out = CliRunner().invoke(main, ["phrases", str(path), "--format", "csv"])
     assert csv_out.stdout.splitlines()[0].startswith("id,source,title,key_phrases")
+
+
+def test_names_dates_and_verbs_after_names_read_as_a_person_would_mark_them(nlp):
+    text = (
+        "Two companies, two bets. Harbor Compute rents GPU clusters by the hour to AI labs. "
+        "On Tuesday, chief executive Imke Varga said the company would open offices in March."
+    )
+    found = [p.text for p in _phrases(nlp, text, top_n=10)]
+    assert "Harbor Compute" in found and "GPU clusters" in found and "Imke Varga" in found
+    assert not any(word in phrase for phrase in found for word in ("Tuesday", "March", "rents"))
