@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,9 @@ from stratclass.segments import SegmentLabel, label_segments, segment_spans
 
 UNCERTAIN = "uncertain"
 CHUNK_SIZE = 256
+# A chunk also ends once its texts reach this many characters: a folder of very long texts is then
+# labelled a few at a time, so memory stays bounded by this, not by CHUNK_SIZE x the longest text.
+CHUNK_CHARS = 2_000_000
 
 
 class Classifier:
@@ -68,14 +70,12 @@ class Classifier:
 
     def classify_records(self, records: Iterable[Record]) -> Iterator[Result]:
         """Label a stream of records; yields exactly one Result per record, in input order."""
-        iterator = iter(records)
-        while chunk := list(islice(iterator, CHUNK_SIZE)):
+        for chunk in _chunks(records):
             yield from self._process_chunk(chunk, labelled=True)
 
     def phrase_records(self, records: Iterable[Record]) -> Iterator[Result]:
         """Key phrases only (no label) for a stream of records; one Result per record, in input order."""
-        iterator = iter(records)
-        while chunk := list(islice(iterator, CHUNK_SIZE)):
+        for chunk in _chunks(records):
             yield from self._process_chunk(chunk, labelled=False)
 
     def _process_chunk(self, chunk: list[Record], labelled: bool) -> Iterator[Result]:
@@ -158,6 +158,20 @@ class Classifier:
             title=record.title,
             meta=dict(record.meta),
         )
+
+
+def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
+    """Consecutive records, at most CHUNK_SIZE of them and about CHUNK_CHARS characters per chunk."""
+    chunk: list[Record] = []
+    chars = 0
+    for record in records:
+        chunk.append(record)
+        chars += len(record.text) if isinstance(record.text, str) else 0
+        if len(chunk) >= CHUNK_SIZE or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
 
 
 def _language_warning(parsed: ParsedText) -> ErrorInfo | None:

@@ -93,3 +93,14 @@ def test_very_long_text_does_not_crash(default_classifier):
     result = default_classifier.classify(text)
     assert result.error is None
     assert result.label == "infrastructure"
+
+
+def test_long_texts_are_labelled_a_few_at_a_time():
+    from stratclass.classifier import CHUNK_CHARS, CHUNK_SIZE, _chunks
+    from stratclass.records import Record
+
+    long = [Record(id=str(i), text="x" * (CHUNK_CHARS // 3 + 1)) for i in range(10)]
+    sizes = [len(chunk) for chunk in _chunks(long)]
+    assert sizes == [3, 3, 3, 1]
+    short = [Record(id=str(i), text="ok") for i in range(CHUNK_SIZE + 1)]
+    assert [len(chunk) for chunk in _chunks(short)] == [CHUNK_SIZE, 1]
