@@ -141,6 +141,12 @@ class TableSink:
         self.stream.flush()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_text_file(path: str | Path) -> Iterator[IO[str]]:
     """Open a temporary file beside `path`; on success it replaces `path`, on failure it is removed."""
@@ -148,6 +154,8 @@ def atomic_text_file(path: str | Path) -> Iterator[IO[str]]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()

@@ -222,3 +222,12 @@ def test_unknown_spacy_model_is_a_usage_error(runner, texts):
     )
     assert result.exit_code == 2
     assert "cannot load spaCy pipeline 'no_such_pipeline_xyz'" in result.stderr
+
+
+def test_output_files_get_ordinary_permissions(tmp_path):
+    out = tmp_path / "labels.jsonl"
+    result = CliRunner().invoke(main, ["classify", str(EXAMPLES / "snack-brand.txt"), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
