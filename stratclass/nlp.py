@@ -253,6 +253,7 @@ class _WordFacts:
             bool(lexeme.is_stop)
             or lemma in _SPECIAL
             or lower in _CALENDAR_WORDS
+            or (len(text) == 1 and text.islower())  # unit debris: the "m" of "£8m", the "s" of "'s"
             or bool(_NOT_PHRASE_WORD.search(text))
         )
         is_acronym = text.isupper() and len(text) > 1
