@@ -59,6 +59,7 @@ class BatchSummary:
     errors: int = 0
     duplicates: int = 0
     resumed: int = 0
+    retried: int = 0  # error records of the earlier run that were tried again
     labels: Counter[str] = field(default_factory=Counter)
 
     def add(self, results: Iterable[Result]) -> None:
@@ -228,6 +229,7 @@ def run_batch(
     jobs: int = 1,
     scheduler: str | None = None,
     resume: bool = False,
+    retry_errors: bool = False,
     text_field: str = "text",
     id_field: str = "id",
     fetch: FetchOptions | None = None,
@@ -239,7 +241,8 @@ def run_batch(
 
     The output holds each input record once, in input order (a repeated id is labelled once), with an
     error record for every source or item that failed. With `resume`, records already in the journal
-    of an interrupted run (or in a finished `output`) are kept and skipped.
+    of an interrupted run (or in a finished `output`) are kept and skipped; with `retry_errors` too, its
+    error records are dropped first and those records are read and labelled again.
     """
     settings = settings or ClassifierSettings()
     if settings.model is not None:  # workers may start in another folder
@@ -254,7 +257,12 @@ def run_batch(
     # Loaded here first so that a bad model or pipeline is a usage error before any work starts.
     classifier = worker_classifier(settings)
     writer, previous = open_writer(
-        output, classifier.labels, classifier.bundle.model_id, resume=resume, stdout=stdout
+        output,
+        classifier.labels,
+        classifier.bundle.model_id,
+        resume=resume,
+        retry_errors=retry_errors,
+        stdout=stdout,
     )
     summary = BatchSummary(
         output=output,
@@ -262,6 +270,7 @@ def run_batch(
         labelled=sum(previous.labels.values()),
         errors=previous.errors,
         resumed=len(previous.ids),
+        retried=previous.retried,
         labels=Counter(previous.labels),
     )
     exclude = [] if output == STDOUT else [Path(output), journal_path(output)]

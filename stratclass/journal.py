@@ -97,6 +97,7 @@ class Previous:
     ids: set[str] = field(default_factory=set)
     labels: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    retried: int = 0  # error records dropped from the journal to be tried again (--retry-errors)
 
 
 class ResultWriter(Protocol):
@@ -136,11 +137,19 @@ class Journal:
 
     @classmethod
     def open(
-        cls, output: str | Path, labels: Sequence[str], model_id: str | None, *, resume: bool = False
+        cls,
+        output: str | Path,
+        labels: Sequence[str],
+        model_id: str | None,
+        *,
+        resume: bool = False,
+        retry_errors: bool = False,
     ) -> tuple[Journal, Previous]:
         """Start a journal for OUT, or with `resume` continue the one an earlier run left.
 
         Resuming a finished OUT (no journal left) continues from OUT itself: records it lacks are added.
+        With `retry_errors`, the error records of the earlier run are dropped first, so those records
+        (a feed that was down, a file that was missing) are read and labelled again.
         """
         output = Path(output)
         fmt = output_format(str(output))
@@ -150,6 +159,8 @@ class Journal:
         if resume and not path.exists() and output.is_file():
             _copy_atomically(output, path)
         if resume and path.exists():
+            if retry_errors:
+                _drop_errors(path, fmt, labels, model_id, previous)
             handle = open(path, "r+b")  # noqa: SIM115 - owned by the Journal
             _lock(handle, path)
             end = _scan(handle, path, fmt, labels, model_id, previous)
@@ -196,14 +207,17 @@ def open_writer(
     model_id: str | None,
     *,
     resume: bool = False,
+    retry_errors: bool = False,
     stdout: IO[str] | None = None,
 ) -> tuple[ResultWriter, Previous]:
     """A journal for a file OUT, or a stream writer for `-`."""
+    if retry_errors and not resume:
+        raise JournalError("--retry-errors goes with --resume: it retries the errors of an earlier run")
     if output == STDOUT:
         if resume:
             raise JournalError("--resume needs an output file (--output OUT.jsonl or OUT.csv), not stdout")
         return StreamWriter(stdout or sys.stdout, "jsonl", labels), Previous()
-    return Journal.open(output, labels, model_id, resume=resume)
+    return Journal.open(output, labels, model_id, resume=resume, retry_errors=retry_errors)
 
 
 def _csv_header(labels: Sequence[str]) -> str:
@@ -237,6 +251,32 @@ def _scan(
 
 
 Entry = tuple[int, str | None, str | None, bool, str | None]  # end offset, id, label, failed, model
+
+
+def _drop_errors(
+    path: Path, fmt: str, labels: Sequence[str], model_id: str | None, previous: Previous
+) -> None:
+    """Rewrite the journal without its error records (atomically: a copy renamed over it)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+        handle.seek(0)
+        entries = list(_jsonl_entries(handle) if fmt == "jsonl" else _csv_entries(handle, path, labels))
+    kept, start, dropped = [], 0, 0
+    for end, record_id, _label, error, _model in entries:
+        if record_id is not None and error:
+            dropped += 1
+        else:
+            kept.append(data[start:end])
+        start = end
+    if not dropped:
+        return
+    staging = path.with_name(path.name + ".retry")
+    with open(staging, "wb") as handle:
+        handle.write(b"".join(kept))
+        _sync(handle)
+    os.replace(staging, path)
+    _sync_dir(path.parent)
+    previous.retried = dropped
 
 
 def _jsonl_entries(handle: BinaryIO) -> Iterator[Entry]:

@@ -218,6 +218,30 @@ def test_resume_of_a_finished_output_adds_only_records_it_lacks(tmp_path, export
     assert summary.resumed == len(before.splitlines()) and summary.items == summary.resumed + 1
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_retry_errors_labels_a_source_that_failed_before_and_keeps_the_rest(tmp_path, export, suffix):
+    out = tmp_path / f"out{suffix}"
+    late = tmp_path / "late.jsonl"  # missing during the first run
+    first = run_batch([str(export), str(late)], str(out), settings=SETTINGS)
+    assert first.errors == 2  # the invalid line of the export and the missing file
+    late.write_text(json.dumps({"id": "late-1", "text": TEXTS[1]}) + "\n", encoding="utf-8")
+    again = run_batch([str(export), str(late)], str(out), settings=SETTINGS, resume=True, retry_errors=True)
+    if suffix == ".jsonl":
+        rows = _lines(out)
+    else:
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) == first.items  # one record per input record, still
+    assert "late-1" in ids and str(late) not in ids
+    assert again.retried == 2 and again.errors == 1  # the invalid line fails again; the file now reads
+    assert again.resumed == first.items - 2
+
+
+def test_retry_errors_needs_resume(tmp_path, export):
+    with pytest.raises(JournalError, match="--retry-errors goes with --resume"):
+        run_batch([str(export)], str(tmp_path / "out.jsonl"), settings=SETTINGS, retry_errors=True)
+
+
 def test_resume_refuses_a_journal_written_by_another_model(tmp_path, export):
     out = tmp_path / "out.jsonl"
     line = {"id": "r00", "label": "consumer", "error": None, "model": "other@9"}

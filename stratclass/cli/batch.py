@@ -43,6 +43,12 @@ INTERRUPTED = 130
     is_flag=True,
     help="Keep the results an interrupted run left (or a finished OUT holds) and label only the rest.",
 )
+@click.option(
+    "--retry-errors",
+    is_flag=True,
+    help="With --resume: drop the earlier run's error records (a feed that was down, a missing file) "
+    "and try those records again.",
+)
 @jobs_option
 @click.option(
     "--scheduler",
@@ -82,6 +88,7 @@ def batch_command(
     sources: tuple[str, ...],
     output: str,
     resume: bool,
+    retry_errors: bool,
     jobs: int,
     scheduler: str | None,
     text_field: str,
@@ -141,6 +148,7 @@ def batch_command(
             jobs=jobs,
             scheduler=scheduler,
             resume=resume,
+            retry_errors=retry_errors,
             text_field=text_field,
             id_field=id_field,
             fetch=FetchOptions(timeout=timeout, retries=retries),
@@ -180,6 +188,8 @@ def format_summary(summary: BatchSummary) -> str:
     ]
     if summary.resumed:
         parts.append(f"{summary.resumed} kept from the interrupted run")
+    if summary.retried:
+        parts.append(f"{summary.retried} earlier error(s) retried")
     where = "stdout" if summary.output == "-" else summary.output
     lines = [f"stratclass: {summary.items} items in {where}: " + ", ".join(parts)]
     if summary.labels:
