@@ -465,46 +465,56 @@ def _key(row: list[int]) -> tuple[int, int]:
 
 _TRAILING = frozenset((_HYPHEN, ADJECTIVE, _PARTICIPLE))
 _HEADS = frozenset((NOUN, _COMPOUND))
+_HYPHEN_OR_COMPOUND = frozenset((_HYPHEN, _COMPOUND))
 
 
 def _emit_candidates(run: list[tuple], offset: int, out: ParsedText) -> None:
-    """Turn a run into noun-phrase-shaped candidates: modifiers then a noun head, at most MAX_PHRASE_WORDS."""
-    # A phrase ends on its head ("API access", not "API used"): drop trailing modifiers and hyphens.
-    end = len(run)
-    while end and run[end - 1][2] in _TRAILING:
-        end -= 1
+    """Turn a run into noun-phrase-shaped candidates: modifiers then a noun head, at most MAX_PHRASE_WORDS.
+
+    A longer run is cut from its end: the head with its nearest modifiers is one candidate and what
+    precedes is treated the same way (in one pass over the run, however long it is).
+    """
+    heads_before = [0]  # items that can head a phrase (nouns, joined compounds) before each position
+    plain_before = [0]  # items that count as words of their own (not hyphens, not joined compounds)
+    for item in run:
+        heads_before.append(heads_before[-1] + (item[2] in _HEADS))
+        plain_before.append(plain_before[-1] + (item[2] not in _HYPHEN_OR_COMPOUND))
     begin = 0
-    while begin < end and run[begin][2] == _HYPHEN:
+    while begin < len(run) and run[begin][2] == _HYPHEN:
         begin += 1
-    if begin == end:
-        return
-    if begin or end < len(run):
-        run = run[begin:end]
-    if not any(item[2] in _HEADS for item in run):
-        return
-    words = [item for item in run if item[2] != _HYPHEN] if len(run) > 1 else run
-    if len(words) > MAX_PHRASE_WORDS:
-        heads = [item for item in words if item[2] != _COMPOUND]  # "self-tuning" counts as one word
-        if len(heads) > MAX_PHRASE_WORDS:
-            # Keep the head and its nearest modifiers; what precedes may form its own phrase.
-            first_kept = heads[len(heads) - MAX_PHRASE_WORDS][0]
-            head_part = [item for item in run if item[0] >= first_kept]
-            while head_part and head_part[0][2] == _HYPHEN:
-                head_part.pop(0)
-            _emit_candidates([item for item in run if item[0] < first_kept], offset, out)
-            run, words = head_part, [item for item in head_part if item[2] != _HYPHEN]
-    start, stop = offset + run[0][5], offset + run[-1][6]
-    out.candidates.append(
-        Candidate(
-            out.text[start:stop],
-            " ".join([item[1] for item in words]),
-            start,
-            stop,
-            words[0][3],
-            len(words),
-            tuple([item[7] for item in words]),
+    pieces: list[tuple[int, int]] = []
+    end = len(run)
+    while True:
+        # A phrase ends on its head ("API access", not "API used"): drop trailing modifiers and hyphens.
+        while end > begin and run[end - 1][2] in _TRAILING:
+            end -= 1
+        if end <= begin or heads_before[end] == heads_before[begin]:
+            break
+        if plain_before[end] - plain_before[begin] <= MAX_PHRASE_WORDS:
+            pieces.append((begin, end))
+            break
+        # Keep the head and its nearest modifiers; what precedes may form its own phrase.
+        first_kept, counted = end, 0
+        while counted < MAX_PHRASE_WORDS:
+            first_kept -= 1
+            counted += run[first_kept][2] not in _HYPHEN_OR_COMPOUND
+        pieces.append((first_kept, end))
+        end = first_kept
+    for start_at, end_at in reversed(pieces):
+        items = run[start_at:end_at]
+        words = [item for item in items if item[2] != _HYPHEN] if len(items) > 1 else items
+        start, stop = offset + items[0][5], offset + items[-1][6]
+        out.candidates.append(
+            Candidate(
+                out.text[start:stop],
+                " ".join([item[1] for item in words]),
+                start,
+                stop,
+                words[0][3],
+                len(words),
+                tuple([item[7] for item in words]),
+            )
         )
-    )
 
 
 _FACTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

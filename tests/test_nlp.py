@@ -110,3 +110,10 @@ def test_noun_chunks_are_the_candidates_when_the_parse_has_dependencies(nlp):
     assert [c.text for c in out.candidates] == ["Ledgerline", "payout APIs", "large marketplaces"]
     assert [c.position for c in out.candidates] == [0, 2, 5]
     assert out.lemmas[:2] == ["ledgerline", "sells"]
+
+
+def test_a_very_long_run_of_nouns_is_cut_into_phrases_without_recursion(nlp):
+    parsed = parse_text(nlp, "cloud " * 20_000)
+    assert len(parsed.candidates) == 5_000
+    assert all(c.n_words == 4 for c in parsed.candidates)
+    assert parsed.candidates[0].start == 0 and parsed.candidates[-1].end == len("cloud " * 20_000) - 1
