@@ -242,7 +242,8 @@ def run_batch(
     The output holds each input record once, in input order (a repeated id is labelled once), with an
     error record for every source or item that failed. With `resume`, records already in the journal
     of an interrupted run (or in a finished `output`) are kept and skipped; with `retry_errors` too, its
-    error records are dropped first and those records are read and labelled again.
+    error records are dropped first and those records are read and labelled again (they then come after
+    the records that were kept, so OUT still holds each record once, though not in input order).
     """
     settings = settings or ClassifierSettings()
     if settings.model is not None:  # workers may start in another folder

@@ -159,11 +159,13 @@ class Journal:
         if resume and not path.exists() and output.is_file():
             _copy_atomically(output, path)
         if resume and path.exists():
-            if retry_errors:
-                _drop_errors(path, fmt, labels, model_id, previous)
             handle = open(path, "r+b")  # noqa: SIM115 - owned by the Journal
             _lock(handle, path)
-            end = _scan(handle, path, fmt, labels, model_id, previous)
+            end = _scan(handle, path, fmt, labels, model_id, previous)  # refuses another model's journal
+            if retry_errors and previous.errors:
+                handle, retried = _without_errors(handle, path, fmt, labels)
+                previous = Previous(retried=retried)
+                end = _scan(handle, path, fmt, labels, model_id, previous)
             handle.truncate(end)
             handle.seek(end)
             if end == 0 and fmt == "csv":
@@ -253,30 +255,37 @@ def _scan(
 Entry = tuple[int, str | None, str | None, bool, str | None]  # end offset, id, label, failed, model
 
 
-def _drop_errors(
-    path: Path, fmt: str, labels: Sequence[str], model_id: str | None, previous: Previous
-) -> None:
-    """Rewrite the journal without its error records (atomically: a copy renamed over it)."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-        handle.seek(0)
-        entries = list(_jsonl_entries(handle) if fmt == "jsonl" else _csv_entries(handle, path, labels))
-    kept, start, dropped = [], 0, 0
+def _without_errors(handle: BinaryIO, path: Path, fmt: str, labels: Sequence[str]) -> tuple[BinaryIO, int]:
+    """Replace the (locked) journal by a copy without its error records; return the copy, locked.
+
+    The copy is written and locked beside the journal, then renamed over it, so a kill at any moment
+    leaves either the old journal or the new one, and no other run can slip in between.
+    """
+    handle.seek(0)
+    entries = _jsonl_entries(handle) if fmt == "jsonl" else _csv_entries(handle, path, labels)
+    spans, start, dropped = [], 0, 0
     for end, record_id, _label, error, _model in entries:
         if record_id is not None and error:
             dropped += 1
         else:
-            kept.append(data[start:end])
+            spans.append((start, end))
         start = end
-    if not dropped:
-        return
     staging = path.with_name(path.name + ".retry")
-    with open(staging, "wb") as handle:
-        handle.write(b"".join(kept))
-        _sync(handle)
-    os.replace(staging, path)
-    _sync_dir(path.parent)
-    previous.retried = dropped
+    copy = open(staging, "w+b")  # noqa: SIM115 - becomes the Journal's handle
+    try:
+        _lock(copy, staging)
+        for begin, end in spans:
+            handle.seek(begin)
+            copy.write(handle.read(end - begin))
+        _sync(copy)
+        os.replace(staging, path)
+        _sync_dir(path.parent)
+    except BaseException:
+        copy.close()
+        staging.unlink(missing_ok=True)
+        raise
+    handle.close()
+    return copy, dropped
 
 
 def _jsonl_entries(handle: BinaryIO) -> Iterator[Entry]:

@@ -250,6 +250,26 @@ def test_resume_refuses_a_journal_written_by_another_model(tmp_path, export):
         run_batch([str(export)], str(out), settings=SETTINGS, resume=True)
 
 
+def test_retry_errors_changes_nothing_when_the_journal_is_refused(tmp_path, export):
+    out = tmp_path / "out.jsonl"
+    lines = [
+        {"id": "r00", "label": "consumer", "error": None, "model": "other@9"},
+        {"id": "r01", "label": None, "error": {"type": "x", "message": "y"}, "model": "other@9"},
+    ]
+    journal_path(out).write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    before = journal_path(out).read_bytes()
+    with pytest.raises(JournalError, match="written with model other@9"):
+        run_batch([str(export)], str(out), settings=SETTINGS, resume=True, retry_errors=True)
+    assert journal_path(out).read_bytes() == before
+    running, _ = Journal.open(out, ["a", "b"], "other@9", resume=True)  # another run holds the journal
+    try:
+        with pytest.raises(JournalError, match="another stratclass batch run"):
+            Journal.open(out, ["a", "b"], "other@9", resume=True, retry_errors=True)
+        assert journal_path(out).read_bytes() == before
+    finally:
+        running.close()
+
+
 def test_a_journal_cannot_be_written_by_two_runs_at_once(tmp_path):
     out = tmp_path / "out.jsonl"
     journal, _ = Journal.open(out, ["a", "b"], "m@1")
