@@ -8,14 +8,19 @@ from pathlib import Path
 import numpy as np
 
 from stratclass.bundle import ModelBundle, load_model
+from stratclass.decoding import valid_text
 from stratclass.errors import StratclassError
 from stratclass.explain import explain
 from stratclass.keyphrases import KeyPhraseExtractor
-from stratclass.nlp import ParsedText, build_pipeline, parse_texts
+from stratclass.nlp import EMAIL_TOKEN, NUMBER_TOKEN, URL_TOKEN, ParsedText, build_pipeline, parse_texts
 from stratclass.records import ErrorInfo, Record, Result
 from stratclass.segments import SegmentLabel, label_segments, segment_spans
 
 UNCERTAIN = "uncertain"
+# Lemmas that stand for any number, URL or e-mail address: they say nothing about what a text is about.
+PLACEHOLDER_TOKENS = (NUMBER_TOKEN, URL_TOKEN, EMAIL_TOKEN)
+# Strings spaCy may have stored before the pipeline is rebuilt (its vocabulary only grows).
+VOCAB_LIMIT = 1_000_000
 CHUNK_SIZE = 256
 # A chunk also ends once its texts reach this many characters: a folder of very long texts is then
 # labelled a few at a time, so memory stays bounded by this, not by CHUNK_SIZE x the longest text.
@@ -43,7 +48,8 @@ class Classifier:
         segments: bool = False,
     ) -> None:
         self.bundle = model if isinstance(model, ModelBundle) else load_model(model)
-        self.nlp = build_pipeline(spacy_model or self.bundle.spacy_pipeline, initialize_lemmatizer=False)
+        self._spacy_spec = spacy_model or self.bundle.spacy_pipeline
+        self.nlp = build_pipeline(self._spacy_spec, initialize_lemmatizer=False)
         self.threshold = self.bundle.threshold if threshold is None else threshold
         self.top_phrases = top_phrases
         self.batch_size = batch_size
@@ -64,9 +70,13 @@ class Classifier:
 
     def predict_parsed(self, parsed: list[ParsedText]) -> np.ndarray:
         """Label probabilities (texts x labels) for already parsed texts."""
+        return self._predict(parsed)[0]
+
+    def _predict(self, parsed: list[ParsedText]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Probabilities, and per text how many of its words carry weight in the model (or None)."""
         if not parsed:
-            return np.zeros((0, len(self.labels)))
-        return self.bundle.predict_proba([p.feature_text for p in parsed])
+            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64)
+        return self.bundle.predict_with_support([p.feature_text for p in parsed], PLACEHOLDER_TOKENS)
 
     def classify_records(self, records: Iterable[Record]) -> Iterator[Result]:
         """Label a stream of records; yields exactly one Result per record, in input order."""
@@ -79,6 +89,9 @@ class Classifier:
             yield from self._process_chunk(chunk, labelled=False)
 
     def _process_chunk(self, chunk: list[Record], labelled: bool) -> Iterator[Result]:
+        if len(self.nlp.vocab.strings) > VOCAB_LIMIT:
+            # spaCy keeps every string it has seen; a fresh pipeline keeps long runs bounded.
+            self.nlp = build_pipeline(self._spacy_spec, initialize_lemmatizer=False)
         problems: dict[int, ErrorInfo] = {}
         for i, record in enumerate(chunk):
             if record.error is not None:
@@ -86,8 +99,9 @@ class Classifier:
             elif not isinstance(record.text, str) or not record.text.strip():
                 problems[i] = ErrorInfo("empty_text", "no text to classify (empty or whitespace only)")
         valid = [r for i, r in enumerate(chunk) if i not in problems]
-        parsed = list(parse_texts(self.nlp, (r.text for r in valid), batch_size=self.batch_size))
-        probabilities = self.predict_parsed(parsed) if labelled else None
+        texts = (valid_text(r.text) for r in valid)  # lone surrogates (from the API) cannot be hashed
+        parsed = list(parse_texts(self.nlp, texts, batch_size=self.batch_size))
+        probabilities, support = self._predict(parsed) if labelled else (None, None)
         phrases = self._extractor.extract(parsed, self.top_phrases)
         segmented = self._segments(parsed) if labelled and self.segments else None
         n = 0
@@ -104,14 +118,19 @@ class Classifier:
                 n += 1
             else:
                 result = self._result(record, probabilities[n], phrases[n])
-                result.warning = _language_warning(parsed[n])
+                result.warning = _language_warning(parsed[n]) or _support_warning(support, n)
                 if result.warning is not None:
-                    result.label = UNCERTAIN  # the model is English-only: do not pretend
+                    result.label = UNCERTAIN  # not English, or no word the model knows: do not pretend
                 result.extras = self.extras
                 if self.explain:
                     result.evidence = explain(parsed[n], self.bundle.linear)
                 if segmented is not None:
                     labelled_segments, result.mixed = segmented[n]
+                    if result.warning is not None:
+                        labelled_segments, result.mixed = (
+                            [s.uncertain(UNCERTAIN) for s in labelled_segments],
+                            None,
+                        )
                     result.segments = [segment.to_dict() for segment in labelled_segments]
                 yield result
                 n += 1
@@ -121,11 +140,12 @@ class Classifier:
         spans = [segment_spans(p) for p in parsed]
         texts = [p.text[start:end] for p, found in zip(parsed, spans, strict=True) for start, end in found]
         pieces = list(parse_texts(self.nlp, texts, batch_size=self.batch_size))
-        probabilities = self.predict_parsed(pieces)
+        probabilities, support = self._predict(pieces)
         out, i = [], 0
         for found in spans:
             rows, words = probabilities[i : i + len(found)], [p.n_words for p in pieces[i : i + len(found)]]
-            out.append(label_segments(found, rows, words, self.labels, self.threshold, UNCERTAIN))
+            known = None if support is None else support[i : i + len(found)]
+            out.append(label_segments(found, rows, words, self.labels, self.threshold, UNCERTAIN, known))
             i += len(found)
         return out
 
@@ -172,6 +192,16 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
             chunk, chars = [], 0
     if chunk:
         yield chunk
+
+
+def _support_warning(support: np.ndarray | None, n: int) -> ErrorInfo | None:
+    if support is not None and support[n] == 0:
+        return ErrorInfo(
+            "no_known_words",
+            f"none of the text's words carry weight in the model, so its scores are the model's prior; "
+            f"the label is '{UNCERTAIN}'",
+        )
+    return None
 
 
 def _language_warning(parsed: ParsedText) -> ErrorInfo | None:

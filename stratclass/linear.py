@@ -207,14 +207,30 @@ class LinearTextModel:
 
     def decision(self, feature_texts: Sequence[str]) -> np.ndarray:
         """The linear decision values (texts x coefficient rows), as LogisticRegression's."""
-        return self._dot(feature_texts, self.coef) + self.intercept
+        return self._dot(feature_texts, self.coef)[0] + self.intercept
 
     def label_scores(self, feature_texts: Sequence[str]) -> np.ndarray:
         """How much each text's features push toward each label (texts x labels), without intercept."""
-        return self._dot(feature_texts, self.class_weights())
+        return self._dot(feature_texts, self.class_weights())[0]
 
-    def _dot(self, feature_texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
-        """Normalised TF-IDF vectors of the texts times weight `rows` (texts x rows)."""
+    def predict_with_support(
+        self, feature_texts: Sequence[str], ignore: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities, and per text how many distinct terms (other than `ignore`) carry weight.
+
+        A text with no such term is scored by the intercept alone: the model knows nothing about it.
+        """
+        if self.partial:
+            raise UnsupportedPipeline("this copy holds only the lemma block; use the pipeline")
+        ignored = frozenset(self.column(t) for t in ignore)
+        decision, support = self._dot(feature_texts, self.coef, ignored)
+        return self.probabilities(decision + self.intercept), support
+
+    def _dot(
+        self, feature_texts: Sequence[str], rows: np.ndarray, ignored: frozenset[int] = frozenset()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Normalised TF-IDF vectors of the texts times weight `rows` (texts x rows), and per text the
+        number of distinct columns with a non-zero weight (not counting `ignored` columns)."""
         doc_columns = self._doc_columns(feature_texts)
         # One (text, column) key per term occurrence; counting the keys gives the term frequencies.
         keys, tf = np.unique(doc_columns, return_counts=True)
@@ -230,7 +246,10 @@ class LinearTextModel:
         out = np.empty((n, rows.shape[0]))
         for k in range(rows.shape[0]):
             out[:, k] = np.bincount(docs, weights=values * rows[k, columns], minlength=n)
-        return out
+        carries = np.any(rows[:, columns] != 0, axis=0)
+        if ignored:
+            carries &= ~np.isin(columns, list(ignored))
+        return out, np.bincount(docs, weights=carries, minlength=n).astype(np.int64)
 
     def _doc_columns(self, feature_texts: Sequence[str]) -> np.ndarray:
         """For every term occurrence of every text: text index * n_features + column."""

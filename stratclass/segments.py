@@ -32,6 +32,10 @@ class SegmentLabel:
     scores: dict[str, float]
     words: int
 
+    def uncertain(self, label: str) -> SegmentLabel:
+        """The same segment, labelled `label` (the text's result is not to be trusted as usual)."""
+        return SegmentLabel(self.start, self.end, label, self.scores, self.words)
+
     def to_dict(self) -> dict:
         return {
             "start": self.start,
@@ -72,12 +76,18 @@ def label_segments(
     labels: Sequence[str],
     threshold: float,
     uncertain: str,
+    support: Sequence[int] | None = None,
 ) -> tuple[list[SegmentLabel], bool]:
-    """Labelled segments of one text and whether the text is mixed."""
+    """Labelled segments of one text and whether the text is mixed.
+
+    `support`: per segment, how many of its words carry weight in the model; a segment with none is
+    `uncertain` (its scores are only the model's prior).
+    """
     segments = []
-    for (start, end), row, n_words in zip(spans, probabilities, words, strict=True):
+    support = support if support is not None else [1] * len(spans)
+    for (start, end), row, n_words, known in zip(spans, probabilities, words, support, strict=True):
         best = int(row.argmax())
-        label = labels[best] if row[best] >= threshold else uncertain
+        label = labels[best] if row[best] >= threshold and known > 0 else uncertain
         scores = {lab: float(p) for lab, p in zip(labels, row, strict=True)}
         segments.append(SegmentLabel(start, end, label, scores, n_words))
     return segments, is_mixed(segments, threshold, uncertain)

@@ -104,3 +104,23 @@ def test_long_texts_are_labelled_a_few_at_a_time():
     assert sizes == [3, 3, 3, 1]
     short = [Record(id=str(i), text="ok") for i in range(CHUNK_SIZE + 1)]
     assert [len(chunk) for chunk in _chunks(short)] == [CHUNK_SIZE, 1]
+
+
+@pytest.mark.parametrize("text", ["!!!", "Qwzx blorft vrimble snark.", "1234 5678", "\u200b\u200b"])
+def test_a_text_without_any_word_the_model_knows_is_not_given_a_label(default_classifier, text):
+    result = default_classifier.classify(text)
+    assert result.error is None and result.label == "uncertain"
+    assert result.warning.type == "no_known_words"
+    assert abs(sum(result.scores.values()) - 1) < 1e-6
+
+
+def test_a_lone_surrogate_from_the_library_api_does_not_break_the_chunk(default_classifier):
+    from stratclass.records import Record
+
+    records = [
+        Record(id="bad", text="Cloud \udcff servers for banks"),
+        Record(id="ok", text="Snacks for kids"),
+    ]
+    results = list(default_classifier.classify_records(records))
+    assert [r.id for r in results] == ["bad", "ok"]
+    assert all(r.error is None and r.label for r in results)

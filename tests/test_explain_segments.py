@@ -169,3 +169,10 @@ def test_non_english_text_is_flagged_and_not_labelled(language):
 def test_english_texts_carry_no_language_warning(text):
     result = Classifier().classify(text)
     assert result.warning is None and "warning" not in result.to_dict()
+
+
+def test_segments_of_a_non_english_text_are_not_labelled_either():
+    text = NOT_ENGLISH["de"] + "\n\n" + NOT_ENGLISH["de"]
+    result = Classifier(segments=True).classify(text)
+    assert result.warning.type == "not_english"
+    assert result.mixed is None and all(s["label"] == "uncertain" for s in result.segments)
