@@ -65,29 +65,31 @@ def explain(
         "other_features": _rounded(labels, per_term.sum(axis=0) - shown),
         "intercept": _rounded(labels, intercept),
         "scores": _rounded(labels, scores),
-        "sentences": _sentences(parsed, dict(zip(row.terms, per_term, strict=True)), labels, top_sentences),
+        "sentences": _sentences(parsed, model, dict(zip(row.terms, per_term, strict=True)), top_sentences),
     }
 
 
 def _sentences(
-    parsed: ParsedText, per_term: dict[str, np.ndarray], labels: list[str], top: int
+    parsed: ParsedText, model: LinearTextModel, per_term: dict[str, np.ndarray], top: int
 ) -> dict[str, list[dict[str, Any]]]:
-    """The sentences whose words add most to each label (a term's contribution is shared equally
-    among its occurrences, so the sentences' sums add up to the features' total)."""
+    """The sentences whose terms add most to each label. A term's contribution is shared equally among
+    its occurrences, so the sentences' sums add up to the features' total (less the n-grams, for
+    n-gram models, that span two sentences)."""
+    labels = model.labels
     out: dict[str, list[dict[str, Any]]] = {label: [] for label in labels}
     if not parsed.sentences or len(parsed.sentence_words) != len(parsed.sentences):
         return out
-    occurrences = Counter(parsed.lemmas)
+    occurrences = Counter(model.terms(parsed.feature_text))
     bounds = [*parsed.sentence_words[1:], len(parsed.lemmas)]
     candidates: dict[str, list[tuple[float, int]]] = {label: [] for label in labels}
     for n, ((first, last), _span) in enumerate(
         zip(zip(parsed.sentence_words, bounds, strict=True), parsed.sentences, strict=True)
     ):
         total = np.zeros(len(labels))
-        for lemma in parsed.lemmas[first:last]:
-            contribution = per_term.get(lemma)
+        for term in model.terms(" ".join(parsed.lemmas[first:last])):
+            contribution = per_term.get(term)
             if contribution is not None:
-                total += contribution / occurrences[lemma]
+                total += contribution / occurrences[term]
         if not total.any():
             continue
         best, margin = _margin(total)

@@ -11,6 +11,7 @@ text adds to each label's score, which is what evidence and `supports` need.
 from __future__ import annotations
 
 import math
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,42 @@ if TYPE_CHECKING:  # pragma: no cover
 LINEAR_FILE = "linear.npz"
 # Terms whose column was computed, kept per model; cleared when it reaches this size (bounded memory).
 COLUMN_CACHE_LIMIT = 500_000
+
+
+# The largest hashing space a stored model may declare (stratclass uses 2**20): bounds what loading allocates.
+MAX_FEATURES = 2**24
+MAX_NGRAM = 5
+MAX_LINEAR_BYTES = 256 * 2**20
+_LINEAR_KEYS = (
+    "labels", "n_features", "ngram_range", "sublinear_tf", "multinomial", "idf_columns", "idf_values",
+    "default_idf", "coef_columns", "coef_values", "intercept",
+)  # fmt: skip
+
+
+def _check_linear_arrays(arrays: dict[str, np.ndarray]) -> None:
+    """ValueError unless the arrays have the shapes, types and index ranges of a stratclass model."""
+
+    def need(condition: bool, what: str) -> None:
+        if not condition:
+            raise ValueError(f"malformed {LINEAR_FILE}: {what}")
+
+    labels, n = arrays["labels"], arrays["n_features"]
+    need(labels.ndim == 1 and labels.dtype.kind == "U" and 2 <= len(labels) <= 10_000, "labels")
+    need(n.ndim == 0 and n.dtype.kind in "iu" and 1 <= int(n) <= MAX_FEATURES, "n_features")
+    ngrams = arrays["ngram_range"]
+    need(ngrams.shape == (2,) and ngrams.dtype.kind in "iu", "ngram_range")
+    need(1 <= int(ngrams[0]) <= int(ngrams[1]) <= MAX_NGRAM, "ngram_range")
+    rows = 1 if len(labels) == 2 else len(labels)
+    coef_values, coef_columns = np.atleast_2d(arrays["coef_values"]), arrays["coef_columns"]
+    idf_columns, idf_values = arrays["idf_columns"], arrays["idf_values"]
+    for name, columns in (("coef_columns", coef_columns), ("idf_columns", idf_columns)):
+        need(columns.ndim == 1 and columns.dtype.kind in "iu", name)
+        need(not len(columns) or (int(columns.min()) >= 0 and int(columns.max()) < int(n)), name)
+    need(coef_values.shape == (rows, len(coef_columns)) and coef_values.dtype.kind == "f", "coef_values")
+    need(idf_values.shape == idf_columns.shape and idf_values.dtype.kind == "f", "idf_values")
+    need(arrays["intercept"].shape == (rows,) and arrays["intercept"].dtype.kind == "f", "intercept")
+    for name in ("sublinear_tf", "multinomial", "default_idf"):
+        need(arrays[name].ndim == 0, name)
 
 
 class UnsupportedPipeline(ValueError):
@@ -133,24 +170,30 @@ class LinearTextModel:
 
     @classmethod
     def load(cls, path: str | Path) -> LinearTextModel:
-        """Read a `linear.npz`; never unpickles (object arrays are refused by numpy)."""
+        """Read a `linear.npz`; never unpickles (object arrays are refused by numpy), and checks every
+        size and index before allocating anything (a crafted file cannot exhaust memory)."""
+        with zipfile.ZipFile(path) as archive:  # an .npz is a zip: bound what it unpacks to
+            if sum(info.file_size for info in archive.infolist()) > MAX_LINEAR_BYTES:
+                raise ValueError(f"malformed {LINEAR_FILE}: larger than {MAX_LINEAR_BYTES:,} bytes unpacked")
         with np.load(path, allow_pickle=False) as data:
-            n_features = int(data["n_features"])
-            coef_values = np.atleast_2d(data["coef_values"])
-            coef = np.zeros((coef_values.shape[0], n_features))
-            coef[:, data["coef_columns"]] = coef_values
-            return cls(
-                labels=[str(label) for label in data["labels"]],
-                n_features=n_features,
-                ngram_range=tuple(int(n) for n in data["ngram_range"]),
-                sublinear_tf=bool(data["sublinear_tf"]),
-                idf_columns=data["idf_columns"],
-                idf_values=data["idf_values"],
-                default_idf=float(data["default_idf"]),
-                coef=coef,
-                intercept=data["intercept"],
-                multinomial=bool(data["multinomial"]),
-            )
+            arrays = {key: data[key] for key in _LINEAR_KEYS}  # KeyError for a missing array
+        _check_linear_arrays(arrays)
+        n_features = int(arrays["n_features"])
+        coef_values = np.atleast_2d(arrays["coef_values"])
+        coef = np.zeros((coef_values.shape[0], n_features))
+        coef[:, arrays["coef_columns"]] = coef_values
+        return cls(
+            labels=[str(label) for label in arrays["labels"]],
+            n_features=n_features,
+            ngram_range=tuple(int(n) for n in arrays["ngram_range"]),
+            sublinear_tf=bool(arrays["sublinear_tf"]),
+            idf_columns=arrays["idf_columns"],
+            idf_values=arrays["idf_values"],
+            default_idf=float(arrays["default_idf"]),
+            coef=coef,
+            intercept=arrays["intercept"],
+            multinomial=bool(arrays["multinomial"]),
+        )
 
     # -- features ------------------------------------------------------------------------------
 

@@ -343,12 +343,14 @@ def _read_doc(
             word = compute(orth, lemma_id)
         if punct_chars is not None:
             in_chars = word[1]  # _IN_CHARS
-            sent_start = i == 0 or (seen_period and not word[2] and not in_chars)  # word[2]: _IS_PUNCT
+            by_rule = seen_period and not word[2] and not in_chars  # word[2]: _IS_PUNCT
+            sent_start = by_rule or i == 0
             if sent_start:
                 sentence_starts.append(i)
                 sentence_words.append(len(lemmas))
+            if by_rule:
                 seen_period = False
-            elif in_chars:
+            elif in_chars:  # also at the first token, as in the sentencizer ("! Hello" is two sentences)
                 seen_period = True
         else:
             sent_start = sent == 1

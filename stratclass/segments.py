@@ -16,7 +16,8 @@ import numpy as np
 
 from stratclass.nlp import ParsedText
 
-PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# A blank line (any line-break convention) or a Unicode paragraph separator.
+PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)[ \t\f\v]*(?:\r\n|\r|\n)\s*|\u2029\s*")
 MIN_WORDS = 8
 MIN_CONFIDENCE = 0.7
 MIXED_SHARE = 0.25
@@ -54,7 +55,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def segment_spans(parsed: ParsedText) -> list[tuple[int, int]]:
-    """Paragraph spans (split at blank lines), or the sentences of a one-paragraph text."""
+    """Paragraph spans (split at blank lines), or the sentences of a text with fewer than two paragraphs
+    of MIN_WORDS words or more (one paragraph, or one under a heading)."""
     text = parsed.text
     spans = []
     position = 0
@@ -63,7 +65,7 @@ def segment_spans(parsed: ParsedText) -> list[tuple[int, int]]:
         position = match.end()
     spans.append(_trimmed(text, position, len(text)))
     paragraphs = [span for span in spans if span is not None]
-    if len(paragraphs) > 1:
+    if sum(1 for start, end in paragraphs if len(text[start:end].split()) >= MIN_WORDS) > 1:
         return paragraphs
     sentences = [_trimmed(text, start, end) for start, end in parsed.sentences]
     return [span for span in sentences if span is not None] or paragraphs

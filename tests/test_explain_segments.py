@@ -176,3 +176,33 @@ def test_segments_of_a_non_english_text_are_not_labelled_either():
     result = Classifier(segments=True).classify(text)
     assert result.warning.type == "not_english"
     assert result.mixed is None and all(s["label"] == "uncertain" for s in result.segments)
+
+
+def test_a_heading_above_one_paragraph_still_segments_by_sentence(explaining):
+    body = ESSAY.replace("\n\n", " ")
+    result = explaining.classify("About us\n\n" + body)
+    assert result.mixed is True
+    assert len(result.segments) > 2
+
+
+@pytest.mark.parametrize("separator", ["\r\n\r\n", "\r\r", "\u2029"])
+def test_paragraph_breaks_in_any_convention(explaining, separator):
+    text = ESSAY.replace("\n\n", separator)
+    result = explaining.classify(text)
+    assert [s["label"] for s in result.segments] == ["infrastructure", "consumer"]
+    assert result.mixed is True
+
+
+def test_sentence_evidence_adds_up_for_an_ngram_model(tmp_path, fixtures):
+    from stratclass.corpus import read_corpus
+    from stratclass.features import FeatureConfig
+    from stratclass.training import train_to_folder
+
+    out = tmp_path / "bigrams"
+    train_to_folder(
+        read_corpus([fixtures / "small_corpus.jsonl"]), out, features=FeatureConfig(word_ngrams=(1, 2))
+    )
+    text = "Ledgerline sells payment APIs to banks. Families love its snack boxes."
+    evidence = Classifier(out, explain=True).classify(text).evidence
+    assert any(" " in f["feature"] for f in evidence["features"])  # bigrams are features
+    assert any(evidence["sentences"].values())

@@ -99,3 +99,24 @@ def test_character_ngram_models_keep_a_partial_copy_for_phrases_only(tmp_path, f
     texts = _features([TEXTS[0]])
     assert np.isclose(result.scores["infrastructure"], bundle.pipeline.predict_proba(texts)[0][1], atol=1e-6)
     assert result.key_phrases
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("n_features", np.array(2**32)),
+        ("coef_columns", np.array([2**21])),
+        ("labels", np.array(["only-one"])),
+        ("coef_values", np.zeros((5, 3))),
+    ],
+)
+def test_a_crafted_linear_file_is_refused_before_anything_large_is_allocated(tmp_path, field, value):
+    model = load_model().linear
+    model.save(tmp_path / LINEAR_FILE)
+    with np.load(tmp_path / LINEAR_FILE, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    arrays[field] = value
+    with open(tmp_path / "crafted.npz", "wb") as handle:
+        np.savez(handle, **arrays)
+    with pytest.raises((ValueError, KeyError), match="malformed|coef"):
+        LinearTextModel.load(tmp_path / "crafted.npz")

@@ -75,9 +75,13 @@ def test_inline_lemmas_equal_what_the_lookup_lemmatizer_pipe_assigns(nlp):
 
 
 def test_inline_sentences_equal_what_the_sentencizer_pipe_assigns(nlp):
-    text = "First one. Second one?! 'Quoted.' Then (a bracket.) And... the end\n\nNew paragraph: yes! ok"
-    with_pipe = [(s.start_char, s.end_char) for s in nlp(text).sents]  # the sentencizer, run for real
-    assert parse_text(nlp, text).sentences == with_pipe
+    for text in (
+        "First one. Second one?! 'Quoted.' Then (a bracket.) And... the end\n\nNew paragraph: yes! ok",
+        "! Hello world. Bye now",
+        "... and so. On",
+    ):
+        with_pipe = [(s.start_char, s.end_char) for s in nlp(text).sents]  # the sentencizer, run for real
+        assert parse_text(nlp, text).sentences == with_pipe
 
 
 def test_linear_model_columns_match_the_hashing_vectorizer(default_classifier):
