@@ -118,5 +118,5 @@ def test_a_crafted_linear_file_is_refused_before_anything_large_is_allocated(tmp
     arrays[field] = value
     with open(tmp_path / "crafted.npz", "wb") as handle:
         np.savez(handle, **arrays)
-    with pytest.raises((ValueError, KeyError), match="malformed|coef"):
+    with pytest.raises(ValueError, match="malformed"):
         LinearTextModel.load(tmp_path / "crafted.npz")
