@@ -10,7 +10,7 @@ from stratclass.exports import stream_csv, stream_jsonl
 from stratclass.feeds import FEED_SUFFIXES, OPML_SUFFIXES, read_feeds
 from stratclass.fetch import FetchOptions, is_url
 from stratclass.records import Record, error_record
-from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, file_problem, files_in, text_record
+from stratclass.sources import TABLE_SUFFIXES, TEXT_SUFFIXES, file_problem, folder_files, text_record
 
 BATCH_SUFFIXES = FEED_SUFFIXES | OPML_SUFFIXES | set(TABLE_SUFFIXES) | TEXT_SUFFIXES
 
@@ -45,14 +45,12 @@ def expand_sources(sources: Sequence[str], exclude: Iterable[Path] = ()) -> Iter
             continue
         path = Path(source)
         if path.is_dir():
-            found = False
-            for file in files_in(
-                path, lambda f: f.suffix.lower() in BATCH_SUFFIXES and f.resolve() not in skip
-            ):
-                found = True
-                yield str(file), file_problem(file)
-            if not found:
-                yield source, "folder holds no feeds, OPML lists, JSONL/CSV exports or text files"
+            yield from folder_files(
+                path,
+                source,
+                lambda f: f.suffix.lower() in BATCH_SUFFIXES and f.resolve() not in skip,
+                "folder holds no feeds, OPML lists, JSONL/CSV exports or text files",
+            )
         elif path.exists() or path.is_symlink():
             yield source, file_problem(path, named=True)
         else:

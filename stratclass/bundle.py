@@ -118,7 +118,9 @@ class ModelBundle:
 
     def predict_proba(self, feature_texts: list[str]) -> Any:
         """Label probabilities (texts x labels) for lemma texts (`ParsedText.feature_text`)."""
-        return self.predict_with_support(feature_texts)[0]
+        if self.linear is not None and not self.linear.partial:
+            return self.linear.predict_proba(feature_texts)
+        return self.pipeline.predict_proba(feature_texts)
 
     def predict_with_support(self, feature_texts: list[str], ignore: tuple[str, ...] = ()) -> tuple[Any, Any]:
         """Probabilities, and per text how many distinct terms carry weight (None without a numpy copy)."""

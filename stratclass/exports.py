@@ -43,6 +43,11 @@ class _BadLine(Exception):
         self.lineno = lineno
         self.reason = reason
 
+    def record(self, path: str) -> Record:
+        """The error record for this line of `path`."""
+        where = f"{path}:{self.lineno}"
+        return error_record(where, path, "decode_error", f"{where}: {self.reason}")
+
 
 class _Lines:
     """Decoded lines of a binary stream (ends kept). A bad line raises _BadLine and reading goes on with the
@@ -218,8 +223,7 @@ def stream_jsonl(
             except StopIteration:
                 break
             except _BadLine as bad:
-                where = f"{path}:{bad.lineno}"
-                yield error_record(where, path, "decode_error", f"{where}: {bad.reason}")
+                yield bad.record(path)
                 continue
             if not line.strip():
                 continue
@@ -299,8 +303,7 @@ def stream_csv(
                 yield error_record(where, path, "invalid_csv", f"{where}: {exc}")
                 continue
             except _BadLine as bad:
-                where = f"{path}:{bad.lineno}"
-                yield error_record(where, path, "decode_error", f"{where}: {bad.reason}")
+                yield bad.record(path)
                 continue
             where = f"{path}:{lines.lineno}"
             yield row_record(row, where, path, text_field, id_field, keep, require)

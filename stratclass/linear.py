@@ -10,8 +10,8 @@ text adds to each label's score, which is what evidence and `supports` need.
 
 from __future__ import annotations
 
-import math
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,37 +224,33 @@ class LinearTextModel:
 
     def features(self, feature_text: str) -> FeatureRow:
         """The text's distinct terms with their columns and L2-normalised TF-IDF values."""
-        counts: dict[str, int] = {}
-        for term in self.terms(feature_text):
-            counts[term] = counts.get(term, 0) + 1
+        counts = Counter(self.terms(feature_text))
         terms = list(counts)
         columns = np.fromiter((self.column(t) for t in terms), dtype=np.int64, count=len(terms))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(terms))
-        # Terms that hash to the same column add up before TF weighting, as in HashingVectorizer.
-        unique, inverse = np.unique(columns, return_inverse=True)
-        summed = np.bincount(inverse, weights=tf)
-        if self.sublinear_tf:
-            summed = 1.0 + np.log(summed)
-        weighted = summed * self.idf[unique]
-        norm = math.sqrt(float(weighted @ weighted)) or 1.0
-        values = (weighted / norm)[inverse]
-        # A term's share of its column: its own count over the column's count (exact when no collision).
-        share = tf / np.bincount(inverse, weights=tf)[inverse]
-        return FeatureRow(terms=terms, columns=columns, values=values * share)
+        _, vector_columns, vector_values = self._vectors([feature_text])
+        value_of = dict(zip(vector_columns.tolist(), vector_values.tolist(), strict=True))
+        # Terms that hash to the same column share its value, each by its own count (exact when none do).
+        pairs = list(zip(columns.tolist(), tf.tolist(), strict=True))
+        column_tf = dict.fromkeys(value_of, 0.0)
+        for column, count in pairs:
+            column_tf[column] += count
+        values = np.array([value_of[c] * count / column_tf[c] for c, count in pairs], dtype=np.float64)
+        return FeatureRow(terms=terms, columns=columns, values=values)
 
     # -- prediction ----------------------------------------------------------------------------
 
     def contributions(self, row: FeatureRow) -> np.ndarray:
-        """Per term, what it adds to each label's decision (terms x labels); see `decision_rows`."""
+        """Per term, what it adds to each label's decision (terms x labels)."""
         return (self.coef[:, row.columns] * row.values).T @ self.label_projection()
 
     def decision(self, feature_texts: Sequence[str]) -> np.ndarray:
         """The linear decision values (texts x coefficient rows), as LogisticRegression's."""
-        return self._dot(feature_texts, self.coef)[0] + self.intercept
+        return self._dot(self._vectors(feature_texts), self.coef, len(feature_texts)) + self.intercept
 
     def label_scores(self, feature_texts: Sequence[str]) -> np.ndarray:
         """How much each text's features push toward each label (texts x labels), without intercept."""
-        return self._dot(feature_texts, self.class_weights())[0]
+        return self._dot(self._vectors(feature_texts), self.class_weights(), len(feature_texts))
 
     def predict_with_support(
         self, feature_texts: Sequence[str], ignore: Sequence[str] = ()
@@ -265,34 +261,36 @@ class LinearTextModel:
         """
         if self.partial:
             raise UnsupportedPipeline("this copy holds only the lemma block; use the pipeline")
-        ignored = frozenset(self.column(t) for t in ignore)
-        decision, support = self._dot(feature_texts, self.coef, ignored)
-        return self.probabilities(decision + self.intercept), support
+        n = len(feature_texts)
+        vectors = self._vectors(feature_texts)
+        docs, columns, _ = vectors
+        carries = np.any(self.coef[:, columns] != 0, axis=0)
+        if ignore:
+            carries &= ~np.isin(columns, [self.column(t) for t in ignore])
+        support = np.bincount(docs, weights=carries, minlength=n).astype(np.int64)
+        return self.probabilities(self._dot(vectors, self.coef, n) + self.intercept), support
 
-    def _dot(
-        self, feature_texts: Sequence[str], rows: np.ndarray, ignored: frozenset[int] = frozenset()
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Normalised TF-IDF vectors of the texts times weight `rows` (texts x rows), and per text the
-        number of distinct columns with a non-zero weight (not counting `ignored` columns)."""
-        doc_columns = self._doc_columns(feature_texts)
+    def _vectors(self, feature_texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The texts' L2-normalised TF-IDF vectors as (text index, column, value) entries."""
         # One (text, column) key per term occurrence; counting the keys gives the term frequencies.
-        keys, tf = np.unique(doc_columns, return_counts=True)
+        keys, tf = np.unique(self._doc_columns(feature_texts), return_counts=True)
         docs, columns = np.divmod(keys, self.n_features)
         tf = tf.astype(np.float64)
         if self.sublinear_tf:
             tf = 1.0 + np.log(tf)
         weighted = tf * self.idf[columns]
-        n = len(feature_texts)
-        norms = np.sqrt(np.bincount(docs, weights=weighted * weighted, minlength=n))
+        norms = np.sqrt(np.bincount(docs, weights=weighted * weighted, minlength=len(feature_texts)))
         norms[norms == 0] = 1.0
-        values = weighted / norms[docs]
+        return docs, columns, weighted / norms[docs]
+
+    @staticmethod
+    def _dot(vectors: tuple[np.ndarray, np.ndarray, np.ndarray], rows: np.ndarray, n: int) -> np.ndarray:
+        """The vectors of `n` texts times weight `rows` (texts x rows)."""
+        docs, columns, values = vectors
         out = np.empty((n, rows.shape[0]))
         for k in range(rows.shape[0]):
             out[:, k] = np.bincount(docs, weights=values * rows[k, columns], minlength=n)
-        carries = np.any(rows[:, columns] != 0, axis=0)
-        if ignored:
-            carries &= ~np.isin(columns, list(ignored))
-        return out, np.bincount(docs, weights=carries, minlength=n).astype(np.int64)
+        return out
 
     def _doc_columns(self, feature_texts: Sequence[str]) -> np.ndarray:
         """For every term occurrence of every text: text index * n_features + column."""

@@ -47,6 +47,18 @@ def files_in(folder: Path, wanted: Callable[[Path], bool]) -> Iterator[Path]:
             yield file
 
 
+def folder_files(
+    folder: Path, name: str, wanted: Callable[[Path], bool], empty: str
+) -> Iterator[tuple[str, str | None]]:
+    """(path, problem or None) for each file below `folder` that `wanted` accepts; (name, `empty`) if none."""
+    found = False
+    for file in files_in(folder, wanted):
+        found = True
+        yield str(file), file_problem(file)
+    if not found:
+        yield name, empty
+
+
 def file_problem(path: Path, *, named: bool = False) -> str | None:
     """Why `path` cannot be read as a file, or None if it can (or if reading it will say why).
 
@@ -83,12 +95,9 @@ def expand_inputs(inputs: Sequence[str], input_format: str = "auto") -> Iterator
                     return TABLE_SUFFIXES.get(suffix) == input_format
                 return suffix in TEXT_SUFFIXES or (input_format == "auto" and suffix in TABLE_SUFFIXES)
 
-            found = False
-            for file in files_in(path, wanted):
-                found = True
-                yield str(file), file_problem(file)
-            if not found:
-                yield item, "folder holds no text files (.txt, .md, .rst, .jsonl, .csv)"
+            yield from folder_files(
+                path, item, wanted, "folder holds no text files (.txt, .md, .rst, .jsonl, .csv)"
+            )
         elif path.exists() or path.is_symlink():
             yield item, file_problem(path, named=True)
         elif glob.has_magic(item):

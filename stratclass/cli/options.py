@@ -21,6 +21,9 @@ spacy_model_option = click.option(
 text_field_option = click.option(
     "--text-field", default="text", show_default=True, help="JSONL/CSV field holding the text."
 )
+id_field_option = click.option(
+    "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the id."
+)
 
 
 def input_options(command):
@@ -38,9 +41,7 @@ def input_options(command):
                 help="auto: .jsonl/.ndjson and .csv by extension, any other file is one text; stdin is text.",
             ),
             text_field_option,
-            click.option(
-                "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the id."
-            ),
+            id_field_option,
         ]
     ):
         command = option(command)
@@ -86,9 +87,6 @@ threshold_option = click.option(
     type=click.FloatRange(0.0, 1.0),
     default=None,
     help="Below this confidence the label is 'uncertain' [default: the model's, 0.6 for the shipped one].",
-)
-id_field_option = click.option(
-    "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the id."
 )
 jobs_option = click.option(
     "--jobs",
