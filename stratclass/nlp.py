@@ -447,9 +447,9 @@ def _read_doc(
     if punct_chars is not None:
         ends = [*sentence_starts[1:], len(rows)] if sentence_starts else []
         for start, end in zip(sentence_starts, ends, strict=True):
-            last_idx = rows[end - 1][1]
+            orth, last_idx, _, lemma_id, _ = rows[end - 1]  # the sentence ends where its last token does
             out.sentences.append(
-                (offset + rows[start][1], offset + last_idx + compute(*_key(rows[end - 1]))[_LENGTH])
+                (offset + rows[start][1], offset + last_idx + compute(orth, lemma_id)[_LENGTH])
             )
         out.sentence_words.extend(sentence_words)
     elif doc.has_annotation("SENT_START"):
@@ -459,10 +459,6 @@ def _read_doc(
     elif len(doc):
         out.sentences.append((offset, offset + len(doc.text)))
         out.sentence_words.append(token_words[0])
-
-
-def _key(row: list[int]) -> tuple[int, int]:
-    return row[0], row[3]
 
 
 _TRAILING = frozenset((_HYPHEN, ADJECTIVE, _PARTICIPLE))
