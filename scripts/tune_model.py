@@ -25,9 +25,9 @@ from stratclass.nlp import feature_texts  # noqa: E402
 
 SETTINGS = [
     ("default", FeatureConfig(), ClassifierConfig()),
-    ("C=3", FeatureConfig(), ClassifierConfig(C=3.0)),
-    ("C=30", FeatureConfig(), ClassifierConfig(C=30.0)),
-    ("C=100", FeatureConfig(), ClassifierConfig(C=100.0)),
+    ("C=5", FeatureConfig(), ClassifierConfig(C=5.0)),
+    ("C=10", FeatureConfig(), ClassifierConfig(C=10.0)),
+    ("C=40", FeatureConfig(), ClassifierConfig(C=40.0)),
     ("words 1-3", FeatureConfig(word_ngrams=(1, 3)), ClassifierConfig()),
     ("chars 1-4", FeatureConfig(char_ngrams=(1, 4)), ClassifierConfig()),
     ("chars 3-6", FeatureConfig(char_ngrams=(3, 6)), ClassifierConfig()),
