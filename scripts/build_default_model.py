@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cv", type=int, default=5, help="cross-validation folds (0: none) [5]")
     # The lowest threshold at which labelled external dev texts reach 85% accuracy (docs/EVALUATION.md).
-    parser.add_argument("--threshold", type=float, default=0.55)
+    parser.add_argument("--threshold", type=float, default=0.5)
     args = parser.parse_args()
 
     corpus = read_corpus([args.corpus])

@@ -86,7 +86,7 @@ threshold_option = click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
     default=None,
-    help="Below this confidence the label is 'uncertain' [default: the model's, 0.55 for the shipped one].",
+    help="Below this confidence the label is 'uncertain' [default: the model's, 0.5 for the shipped one].",
 )
 jobs_option = click.option(
     "--jobs",
