@@ -6,6 +6,7 @@ import json
 import pickle
 import shutil
 
+import numpy as np
 import pytest
 import skops.io as sio
 from sklearn.pipeline import Pipeline
@@ -13,6 +14,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from stratclass.bundle import (
     CARD_FILE,
+    LINEAR_FILE,
     PIPELINE_FILE,
     BundleError,
     ModelVersionWarning,
@@ -41,9 +43,9 @@ def _copy(model_dir, tmp_path):
     return target
 
 
-def _rehash(folder):
+def _rehash(folder, name=PIPELINE_FILE):
     card = json.loads((folder / CARD_FILE).read_text())
-    card["files"][PIPELINE_FILE] = sha256_of(folder / PIPELINE_FILE)
+    card["files"][name] = sha256_of(folder / name)
     (folder / CARD_FILE).write_text(json.dumps(card))
 
 
@@ -77,6 +79,17 @@ def test_skops_file_with_an_untrusted_object_is_refused_without_running(small_mo
     marker = tmp_path / MARKER
     sio.dump(_Exploit(str(marker)), folder / PIPELINE_FILE)
     _rehash(folder)
+    with pytest.raises(BundleError, match="refused to load"):
+        load_model(folder)
+    assert not marker.exists()
+
+
+def test_a_linear_file_holding_pickled_objects_is_refused(small_model_dir, tmp_path):
+    folder = _copy(small_model_dir, tmp_path)
+    marker = tmp_path / MARKER
+    with open(folder / LINEAR_FILE, "wb") as handle:
+        np.savez(handle, labels=np.array([_Exploit(str(marker))], dtype=object))
+    _rehash(folder, LINEAR_FILE)
     with pytest.raises(BundleError, match="refused to load"):
         load_model(folder)
     assert not marker.exists()
