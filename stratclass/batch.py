@@ -48,6 +48,10 @@ class ClassifierSettings:
     explain: bool = False
     segments: bool = False
 
+    def classifier_options(self) -> dict[str, Any]:
+        """The keyword options of `Classifier` (everything but the model)."""
+        return {key: value for key, value in asdict(self).items() if key != "model"}
+
 
 @dataclass
 class BatchSummary:
@@ -92,15 +96,8 @@ def worker_classifier(settings: ClassifierSettings, *, quiet: bool = False) -> C
         with warnings.catch_warnings():
             if quiet:  # the main process has shown them already
                 warnings.simplefilter("ignore")
-            classifier = Classifier(
-                loaded or settings.model,  # the same model with other options: no need to load it again
-                spacy_model=settings.spacy_model,
-                threshold=settings.threshold,
-                top_phrases=settings.top_phrases,
-                batch_size=settings.batch_size,
-                explain=settings.explain,
-                segments=settings.segments,
-            )
+            # The same model with other options: no need to load it again.
+            classifier = Classifier(loaded or settings.model, **settings.classifier_options())
         _CLASSIFIER = (settings, classifier)
     return _CLASSIFIER[1]
 
