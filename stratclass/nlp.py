@@ -73,6 +73,8 @@ class ParsedText:
     letter_words: int = 0
     stop_words: int = 0
     common_words: int = 0
+    # Letter words capitalised inside a sentence (not acronyms): names of people, places, organisations.
+    capitalised_words: int = 0
 
     @property
     def looks_english(self) -> bool | None:
@@ -173,6 +175,8 @@ _CALENDAR_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight january "  # noqa: SIM905
     "february march april june july august september october november december".split()
 )
+# A courtesy title is not part of the name it precedes: "Gallagher", not "Mr Gallagher".
+_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Mx", "Dr", "Mr.", "Mrs.", "Ms.", "Mx.", "Dr."))
 _HYPHEN, _PARTICIPLE, _COMPOUND = "-", "P", "C"
 
 
@@ -200,7 +204,7 @@ def _fold_plural(word: str, lexicon: EnglishLexicon) -> str:
 # Facts about a word that do not depend on its context, computed once per word form (see _WordFacts).
 _WORDLIKE_AT, _IN_CHARS, _IS_PUNCT, _LENGTH, _LEMMA, _BREAKS, _LOWER = range(7)
 _CASING_AT_START, _CASING_INSIDE, _CLASS_AT_START, _CLASS_INSIDE, _UNKNOWN, _IS_HYPHEN = range(7, 13)
-_LETTER_WORD, _STOP_WORD, _COMMON_WORD = 13, 14, 15
+_LETTER_WORD, _STOP_WORD, _COMMON_WORD, _CAPITALISED = 13, 14, 15, 16
 # Cached word forms per pipeline; cleared at this size so that long runs stay bounded.
 WORD_FACTS_LIMIT = 300_000
 
@@ -253,6 +257,7 @@ class _WordFacts:
             bool(lexeme.is_stop)
             or lemma in _SPECIAL
             or lower in _CALENDAR_WORDS
+            or text in _HONORIFICS
             or (len(text) == 1 and text.islower())  # unit debris: the "m" of "£8m", the "s" of "'s"
             or bool(_NOT_PHRASE_WORD.search(text))
         )
@@ -278,7 +283,7 @@ class _WordFacts:
         return (
             True, in_chars, is_punct, len(text), lemma, breaks, lower,
             casing_at_start, casing_inside, class_at_start, class_inside, unknown, False,
-            int(letter_word), int(stop_word), int(common_word),
+            int(letter_word), int(stop_word), int(common_word), int(letter_word and casing_inside == 1),
         )  # fmt: skip
 
     def _lemma(self, lexeme, text: str, lower: str, assigned: str) -> str:
@@ -326,7 +331,7 @@ def _read_doc(
     token_words: list[int] = []  # lemmas before each token (other pipelines)
     seen_period = False
     joining = False
-    letter_words = stop_words = common_words = 0
+    letter_words = stop_words = common_words = capitalised_words = 0
     sentence_token = -1  # index of the token that starts the current sentence
     rows = doc.to_array(_READ_ATTRS).tolist() if len(doc) else []
     cache, compute = facts.cache, facts.get
@@ -369,6 +374,8 @@ def _read_doc(
         letter_words += word[13]  # _LETTER_WORD
         stop_words += word[14]  # _STOP_WORD
         common_words += word[15]  # _COMMON_WORD
+        if not sent_start:
+            capitalised_words += word[16]  # _CAPITALISED
         if use_chunks:
             chunk_words[i] = (lemma, position)
             continue
@@ -421,6 +428,7 @@ def _read_doc(
     out.letter_words += letter_words
     out.stop_words += stop_words
     out.common_words += common_words
+    out.capitalised_words += capitalised_words
 
     if use_chunks:
         for chunk in doc.noun_chunks:
