@@ -42,12 +42,13 @@ class PhraseScoring:
     long_text_weight: float = 3.0
     # In a text that reads like a news report (at least `name_dense_share` of its words capitalised inside
     # sentences: people, places, organisations; at least `passing_mention_words` words) the topic is carried
-    # by repeated words, and a phrase of several words used once is a passing detail ("shapeless retro
-    # dress"): it scores `passing_mention_factor` of what it would. Technical and descriptive prose, with
-    # few names, names its subject with once-used terms ("self-tuning PID controller") and is left alone.
+    # by repeated words, and a phrase of several words used once, whose head noun the text never uses
+    # again, is a passing detail ("wore a shapeless retro dress"): it scores `passing_mention_factor` of
+    # what it would. Technical and descriptive prose, with few names, names its subject with once-used
+    # terms ("self-tuning PID controller") and is left alone.
     name_dense_share: float = 0.11
-    passing_mention_words: int = 100
-    passing_mention_factor: float = 0.3
+    passing_mention_words: int = 60
+    passing_mention_factor: float = 0.1
 
 
 @dataclass(slots=True)
@@ -143,7 +144,7 @@ class KeyPhraseExtractor:
             raw = total / len(lemmas) ** shrink
             if len(found) > 1:
                 raw *= (1.0 + s.phrase_frequency_weight * math.log(len(found))) * len(found) ** repetition
-            elif len(lemmas) > 1:
+            elif len(lemmas) > 1 and word_counts[lemmas[-1]] == 1:
                 raw *= passing
             raw /= 1.0 + s.position_weight * (first.position / n_words)
             scored.append(_Scored(key, first.text, first.start, first.end, raw))

@@ -258,6 +258,7 @@ class _WordFacts:
             or lemma in _SPECIAL
             or lower in _CALENDAR_WORDS
             or text in _HONORIFICS
+            or (len(text) > 1 and text.endswith("."))  # abbreviations: "Calif.", "N.Y.", "a.m.", "Inc."
             or (len(text) == 1 and text.islower())  # unit debris: the "m" of "£8m", the "s" of "'s"
             or bool(_NOT_PHRASE_WORD.search(text))
         )
@@ -336,6 +337,7 @@ def _read_doc(
     rows = doc.to_array(_READ_ATTRS).tolist() if len(doc) else []
     cache, compute = facts.cache, facts.get
     append_lemma = lemmas.append
+    headline_end = _headline_end(rows, compute) if offset == 0 else 0
 
     def close_run() -> None:
         if run:
@@ -374,6 +376,7 @@ def _read_doc(
         letter_words += word[13]  # _LETTER_WORD
         stop_words += word[14]  # _STOP_WORD
         common_words += word[15]  # _COMMON_WORD
+        at_start = sent_start or i < headline_end
         if not sent_start:
             capitalised_words += word[16]  # _CAPITALISED
         if use_chunks:
@@ -384,10 +387,11 @@ def _read_doc(
                 close_run()
             joining = False
             continue
-        if sent_start:
-            if run:
-                close_run()
-            sentence_token = i
+        if at_start:
+            if sent_start:
+                if run:
+                    close_run()
+                sentence_token = i
             casing, word_class = word[_CASING_AT_START], word[_CLASS_AT_START]
         else:
             casing, word_class = word[_CASING_INSIDE], word[_CLASS_INSIDE]
@@ -467,6 +471,34 @@ def _read_doc(
     elif len(doc):
         out.sentences.append((offset, offset + len(doc.text)))
         out.sentence_words.append(token_words[0])
+
+
+# A first line of at most this many words, with every word but the stop words capitalised, is a headline.
+HEADLINE_MAX_WORDS = 25
+
+
+def _headline_end(rows: list, compute) -> int:
+    """Index of the token that ends a title-case first line ("Acme Launches Payment APIs for Shops"), or 0.
+
+    In a headline every word is capitalised, so capitals say nothing about names: its words are read as
+    at a sentence start, where a known verb is a verb ("Launches") and only unknown words are names.
+    """
+    content = capitalised = words = 0
+    end = len(rows)
+    for i, (orth, _, _, lemma_id, _) in enumerate(rows):
+        word = compute(orth, lemma_id)
+        if not word[0]:  # _WORDLIKE_AT
+            if "\n" in word[6]:
+                end = i
+                break
+            continue
+        words += 1
+        if words > HEADLINE_MAX_WORDS:
+            return 0
+        if word[13] and not word[14]:  # a letter word that is not a stop word
+            content += 1
+            capitalised += word[_CASING_INSIDE] != 0
+    return end if content >= 3 and capitalised == content else 0
 
 
 _TRAILING = frozenset((_HYPHEN, ADJECTIVE, _PARTICIPLE))

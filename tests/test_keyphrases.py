@@ -134,6 +134,34 @@ def test_in_name_dense_reports_a_phrase_used_once_is_a_passing_detail(nlp):
     assert rank_of(PhraseScoring()) > rank_of(off)
 
 
+def test_in_name_dense_reports_a_once_used_phrase_whose_head_recurs_is_kept(nlp):
+    text = _news_report("retro racing game") + " The game sold out; Weir said the game was a hit."
+    parsed = parse_text(nlp, text)
+
+    def rank_of(scoring):
+        found = [p.text for p in KeyPhraseExtractor(scoring=scoring).rank(parsed, 50)]
+        return found.index("retro racing game")
+
+    assert rank_of(PhraseScoring()) == rank_of(PhraseScoring(passing_mention_factor=1.0))
+
+
+def test_a_title_case_headline_is_read_like_a_sentence_start(nlp):
+    text = (
+        "Midlife Health Expands Menopause Care to All States\n"
+        "Midlife Health, a telehealth clinic for women over forty, treats menopause symptoms in every state."
+    )
+    found = [p.text for p in _phrases(nlp, text)]
+    assert "Menopause Care" in found and "Midlife Health" in found
+    assert not any("Expands" in phrase for phrase in found)
+
+
+def test_abbreviations_in_datelines_are_not_phrases(nlp):
+    text = "SAN FRANCISCO, Calif., Dec. 10 -- Spanwise, the observability company, released Traces at 9 a.m."
+    found = [p.text for p in _phrases(nlp, text)]
+    assert "observability company" in found
+    assert not any(word in phrase for phrase in found for word in ("Calif.", "Dec.", "a.m."))
+
+
 def test_plain_prose_keeps_its_once_used_terms(nlp):
     text = (
         "We propose a robust self-tuning PID controller for nonlinear systems. The control system employs "
