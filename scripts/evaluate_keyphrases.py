@@ -269,8 +269,8 @@ def main() -> None:
         "",
         "The ranking's constants (`PhraseScoring`) were chosen on these same documents, so the figures are "
         "somewhat optimistic for other text. The ablation row turns off the one rule that tells news from "
-        "other prose (in a text of 100+ words with at least 11% of its words capitalised inside sentences, a "
-        "phrase of several words used once scores x0.3).",
+        "other prose (in a text of 60+ words with at least 11% of its words capitalised inside sentences, a "
+        "phrase of several words used once, whose head noun is not used again, scores x0.1).",
     ]
     text = "\n".join(lines)
     print(text)
