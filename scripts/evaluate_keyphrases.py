@@ -6,7 +6,9 @@ Protocol (../shared/data/README.md): top-10 predicted phrases per document, exac
 splitting on non-alphanumerics and Porter-stemming each word; P@10, R@10 and F1@10 averaged over
 documents, per dataset. YAKE (defaults, n=3) and a frequency-times-position baseline run on the same
 documents in the same run; pytextrank too when a trained spaCy English pipeline is installed. Throughput is
-whole extraction (parsing included) in documents per second, measured in this process.
+whole extraction (parsing included) in documents per second, measured in this process, and as fresh
+processes: `stratclass phrases`, a YAKE process, and the spaCy floor (a process that only imports spaCy and
+tokenizes the documents), median of 5.
 """
 
 from __future__ import annotations
