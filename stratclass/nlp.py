@@ -376,7 +376,6 @@ def _read_doc(
         letter_words += word[13]  # _LETTER_WORD
         stop_words += word[14]  # _STOP_WORD
         common_words += word[15]  # _COMMON_WORD
-        at_start = sent_start or i < headline_end
         if not sent_start:
             capitalised_words += word[16]  # _CAPITALISED
         if use_chunks:
@@ -387,11 +386,11 @@ def _read_doc(
                 close_run()
             joining = False
             continue
-        if at_start:
-            if sent_start:
-                if run:
-                    close_run()
-                sentence_token = i
+        if sent_start:
+            if run:
+                close_run()
+            sentence_token = i
+        if sent_start or i < headline_end:
             casing, word_class = word[_CASING_AT_START], word[_CLASS_AT_START]
         else:
             casing, word_class = word[_CASING_INSIDE], word[_CLASS_INSIDE]
@@ -487,15 +486,15 @@ def _headline_end(rows: list, compute) -> int:
     end = len(rows)
     for i, (orth, _, _, lemma_id, _) in enumerate(rows):
         word = compute(orth, lemma_id)
-        if not word[0]:  # _WORDLIKE_AT
-            if "\n" in word[6]:
+        if not word[_WORDLIKE_AT]:
+            if "\n" in word[_LOWER]:  # for whitespace and punctuation, the text itself
                 end = i
                 break
             continue
         words += 1
         if words > HEADLINE_MAX_WORDS:
             return 0
-        if word[13] and not word[14]:  # a letter word that is not a stop word
+        if word[_LETTER_WORD] and not word[_STOP_WORD]:
             content += 1
             capitalised += word[_CASING_INSIDE] != 0
     return end if content >= 3 and capitalised == content else 0
